@@ -1,0 +1,1 @@
+"""Kindbreak: a self-compassion companion for Telegram."""
