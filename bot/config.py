@@ -1,0 +1,192 @@
+"""Settings: read once from the environment (and ``.env``) by ``load_settings``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///data/kindbreak.sqlite3"
+DEFAULT_API_URL = "https://api.telegram.org"
+_TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+_PLACEHOLDERS = {"", "changeme", "your-token-here", "123456:abc", "<token>"}
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Secret:
+    """A string that never shows itself in ``repr``/``str`` (so never in logs)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        """The secret value itself."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the bot; see ``.env.example`` for what each one means."""
+
+    telegram_bot_token: Secret | None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str = DEFAULT_API_URL
+    log_level: str = "INFO"
+    low_mood_threshold: int = 4
+    checkin_grace_minutes: int = 30
+    dispatch_interval_seconds: float = 20.0
+    conversation_timeout_minutes: int = 30
+    chart_dir: Path = field(default_factory=lambda: Path("data/charts"))
+
+    @property
+    def demo(self) -> bool:
+        """True when no token is set: the bot runs the offline terminal demo."""
+        return self.telegram_bot_token is None
+
+    @property
+    def bot_base_url(self) -> str:
+        """The Bot API base address PTB appends ``<token>/<method>`` to."""
+        return self.telegram_api_url.rstrip("/") + "/bot"
+
+    @property
+    def bot_base_file_url(self) -> str:
+        """The Bot API file download base address."""
+        return self.telegram_api_url.rstrip("/") + "/file/bot"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _token(env: Mapping[str, str]) -> Secret | None:
+    raw = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not raw:
+        return None
+    if raw.lower() in _PLACEHOLDERS or not _TOKEN_RE.match(raw):
+        # never echo the value: it may be a real token with a typo
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (expected '<digits>:<key>' "
+            "from @BotFather); leave it empty to run the offline demo"
+        )
+    return Secret(raw)
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    raw = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    base = scheme.split("+", 1)[0]
+    if base not in {"sqlite", "postgresql", "postgres"}:
+        raise ConfigError(
+            "DATABASE_URL must start with sqlite:/// or postgresql://, "
+            f"got scheme {scheme or '(none)'!r}"
+        )
+    return raw
+
+
+def _api_url(env: Mapping[str, str]) -> str:
+    raw = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
+    if not re.match(r"^https?://[^\s/]+", raw):
+        raise ConfigError(f"TELEGRAM_API_URL must be an http(s) address, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    raw = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if raw not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
+    """Read and validate the settings; raise ``ConfigError`` naming the first bad variable."""
+    if env is None:
+        from dotenv import dotenv_values
+
+        file_values = {
+            k: v for k, v in dotenv_values(dotenv or Path(".env")).items() if v is not None
+        }
+        env = {**file_values, **os.environ}
+    chart_dir = env.get("CHART_DIR", "").strip()
+    return Settings(
+        telegram_bot_token=_token(env),
+        database_url=_database_url(env),
+        telegram_api_url=_api_url(env),
+        log_level=_log_level(env),
+        low_mood_threshold=_int(env, "LOW_MOOD_THRESHOLD", 4, 0, 10),
+        checkin_grace_minutes=_int(env, "CHECKIN_GRACE_MINUTES", 30, 0, 24 * 60),
+        dispatch_interval_seconds=_float(env, "DISPATCH_INTERVAL_SECONDS", 20.0, 0.05, 600.0),
+        conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, 1, 24 * 60),
+        chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
+    )
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces the bot token wherever it would appear in a log record."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self._secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without the token."""
+        if self._secret:
+            message = record.getMessage()
+            if self._secret in message:
+                record.msg = message.replace(self._secret, "<token>")
+                record.args = None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Set up logging at the configured level, with the token redacted everywhere."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and the URL contains the token
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if settings.telegram_bot_token is not None:
+        redact = RedactingFilter(settings.telegram_bot_token.get())
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redact)

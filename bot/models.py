@@ -1,0 +1,126 @@
+"""Database tables. Every timestamp is stored in UTC and read back timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp column that refuses naive values and always returns aware UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Check awareness and normalise to UTC before storing."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        # SQLite has no time zones: store the UTC wall time
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime whatever the backend gave."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class RatingKind(StrEnum):
+    """Where a mood rating came from."""
+
+    CHECKIN = "checkin"
+    BREAK_BEFORE = "break_before"
+    BREAK_AFTER = "break_after"
+    QUICK = "quick"
+
+
+class BreakStatus(StrEnum):
+    """How a self-compassion break ended (or that it has not yet)."""
+
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class User(SQLModel, table=True):
+    """A person who has talked to the bot in a private chat."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_column=sa.Column(sa.BigInteger, unique=True, nullable=False))
+    first_name: str = Field(default="", max_length=128)
+    language_code: str | None = Field(default=None, max_length=16)
+    time_zone: str | None = Field(default=None, max_length=64)
+    active: bool = Field(default=True)
+    created_at: datetime = _ts()
+    last_seen_at: datetime = _ts()
+
+
+class MoodRating(SQLModel, table=True):
+    """One mood rating, 0 (very low) to 10 (very good)."""
+
+    __tablename__ = "mood_ratings"
+    __table_args__ = (
+        sa.CheckConstraint("value >= 0 AND value <= 10", name="ck_mood_value_range"),
+        # a break has at most one before- and one after-rating, whatever the double taps
+        sa.UniqueConstraint("break_id", "kind", name="uq_mood_break_kind"),
+        sa.Index("ix_mood_user_time", "user_id", "rated_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    value: int
+    kind: str = Field(max_length=16)
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    rated_at: datetime = _ts()
+    break_id: int | None = Field(default=None, foreign_key="breaks.id", ondelete="CASCADE")
+
+
+class Break(SQLModel, table=True):
+    """One self-compassion break, finished or not."""
+
+    __tablename__ = "breaks"
+    __table_args__ = (sa.Index("ix_breaks_user_time", "user_id", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    started_at: datetime = _ts()
+    ended_at: datetime | None = _ts(nullable=True)
+    status: str = Field(default=BreakStatus.IN_PROGRESS, max_length=16)
+    last_step: str = Field(default="mood_before", max_length=32)
+    steps_reached: int = Field(default=0)
+    mood_before: int | None = None
+    mood_after: int | None = None
+    difficulty: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    need: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    variant: int = Field(default=0)
+
+
+class Conversation(SQLModel, table=True):
+    """Where a person is in a guided flow; read on every update, so any instance can continue."""
+
+    __tablename__ = "conversations"
+
+    user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
+    flow: str = Field(max_length=32)
+    state: str = Field(max_length=32)
+    ref: int = Field(default=0, description="id of the record the flow works on (e.g. a break)")
+    version: int = Field(default=0, description="bumped on every change, for optimistic locking")
+    updated_at: datetime = _ts()
+    expires_at: datetime = _ts(index=True)
