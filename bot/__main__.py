@@ -1,0 +1,36 @@
+"""Run Kindbreak: ``python -m bot``. Without a token it runs the offline demo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, configure_logging, load_settings
+
+log = logging.getLogger("bot")
+
+
+def main() -> int:
+    """Load settings, then run against Telegram (token set) or the offline demo."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"kindbreak: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if settings.demo:
+        from bot.demo import run_demo
+
+        logging.basicConfig(level=logging.WARNING)
+        return asyncio.run(run_demo(settings))
+    from bot.app import build_application
+
+    configure_logging(settings)
+    app = build_application(settings)
+    log.info("starting Kindbreak (long polling)")
+    app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Building the application: handlers in order, shared resources, jobs."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import timedelta
+from typing import cast
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import SERVICES_KEY, KBApplication, KBContext, Services
+from bot.db import create_engine, migrate, session_factory
+from bot.flow import FlowRouter, FlowSpec, expire_conversations
+from bot.texts import t
+from handlers import breaks, help, mood, onboarding
+
+log = logging.getLogger(__name__)
+
+# the command menu Telegram shows, in this order (each must be handled by a flow)
+MENU_COMMANDS = ("break", "mood", "urgent", "timezone", "help", "start", "cancel")
+SWEEP_INTERVAL = timedelta(minutes=1)
+
+
+def build_flows() -> list[FlowSpec]:
+    """Every conversation flow of the bot."""
+    return [
+        onboarding.build_flow(),
+        breaks.build_flow(),
+        mood.build_flow(),
+        help.build_flow(),
+    ]
+
+
+def build_router(flows: list[FlowSpec]) -> FlowRouter:
+    """The private-chat router with its kind fallbacks."""
+    return FlowRouter(
+        flows,
+        on_unknown_command=help.unknown_command,
+        on_free_text=help.free_text,
+        on_other_message=help.other_message,
+        on_forged_button=help.forged_button,
+        on_stale_button=help.stale_button,
+        on_cancel_nothing=help.cancel_nothing,
+    )
+
+
+def bot_commands(flows: list[FlowSpec], language: str | None = None) -> list[BotCommand]:
+    """The command menu registered with Telegram."""
+    handled = {"cancel"} | {c for f in flows for c in f.commands}
+    return [BotCommand(c, t(f"commands.{c}", language)) for c in MENU_COMMANDS if c in handled]
+
+
+async def on_error(update: object, context: KBContext) -> None:
+    """Log the failure and tell the person kindly; what was stored stays stored."""
+    log.error("error while handling an update", exc_info=context.error)
+    if (
+        isinstance(update, Update)
+        and update.effective_chat
+        and update.effective_chat.type == "private"
+    ):
+        language = update.effective_user.language_code if update.effective_user else None
+        try:
+            await context.bot.send_message(update.effective_chat.id, t("fallback.error", language))
+        except Exception:  # the failure may be the connection itself
+            log.warning("could not tell the user about the error")
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    api_url: str | None = None,
+    clock: Clock | None = None,
+    instance: str | None = None,
+) -> KBApplication:
+    """The bot application, ready for ``run_polling`` (or start/stop by hand in tests)."""
+    if token is None:
+        if settings.telegram_bot_token is None:
+            raise ValueError("a token is needed (the demo passes the emulator's)")
+        token = settings.telegram_bot_token.get()
+    base = (api_url or settings.telegram_api_url).rstrip("/")
+    flows = build_flows()
+    the_clock = clock or SystemClock()
+    name = instance or f"{socket.gethostname()}-{id(flows):x}"
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        engine = create_engine(settings.database_url)
+        await migrate(engine)
+        app.bot_data[SERVICES_KEY] = Services(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            clock=the_clock,
+            instance=name,
+        )
+        await app.bot.set_my_commands(bot_commands(flows))
+        kb_app = cast(KBApplication, app)
+        by_name = {f.name: f for f in flows}
+
+        async def sweep(context: KBContext) -> None:
+            await expire_conversations(context, by_name)
+
+        assert kb_app.job_queue is not None
+        kb_app.job_queue.run_repeating(
+            sweep, interval=SWEEP_INTERVAL, first=SWEEP_INTERVAL, name="expire-conversations"
+        )
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        services = app.bot_data.get(SERVICES_KEY)
+        if isinstance(services, Services):
+            await services.engine.dispose()
+
+    app = cast(
+        KBApplication,
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .context_types(ContextTypes(context=KBContext))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build(),
+    )
+    register_handlers(app, flows)
+    return app
+
+
+def register_handlers(app: KBApplication, flows: list[FlowSpec]) -> None:
+    """The one place handlers are added; order within group 0 matters."""
+    # 1. group chats: no flows there, only an invitation to a private chat
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, help.group_chat))
+    # 2. everything in private chats, and every button press, by stored conversation state
+    app.add_handler(build_router(flows))
+    app.add_error_handler(on_error)

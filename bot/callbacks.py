@@ -1,0 +1,90 @@
+"""Callback data for inline buttons: built and parsed here only.
+
+Format: ``<flow>:<action>:<ref>:<value>``. ``flow`` and ``action`` come from the
+tables below, ``ref`` is the id of the record the button belongs to (a break,
+a check-in), ``value`` is a short token. Anything else is rejected, so forged
+or stale data can never reach a step handler as if it were real.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+
+
+class Flow(StrEnum):
+    """Prefixes: one per conversation flow or family of buttons."""
+
+    ONBOARDING = "o"
+    BREAK = "b"
+    MOOD = "m"
+    MENU = "h"
+    CHECKIN = "c"
+    SETTINGS = "s"
+
+
+# the actions each prefix may carry; parsing rejects any other
+ACTIONS: dict[Flow, frozenset[str]] = {
+    Flow.ONBOARDING: frozenset({"tz", "tzother", "ci"}),
+    Flow.BREAK: frozenset({"start", "before", "after", "next", "skip", "stop", "ground"}),
+    Flow.MOOD: frozenset({"start", "rate", "skip"}),
+    Flow.MENU: frozenset({"urgent", "help"}),
+    Flow.CHECKIN: frozenset({"rate", "tag", "done", "snooze", "notnow", "break", "skip"}),
+    Flow.SETTINGS: frozenset(
+        {"on", "off", "time", "days", "quiet", "pause", "resume", "clear", "sum", "back", "done"}
+    ),
+}
+
+_PATTERN = re.compile(
+    r"^(?P<flow>[a-z]):(?P<action>[a-z]{1,12}):(?P<ref>0|[1-9][0-9]{0,17}):(?P<value>[A-Za-z0-9_.-]{0,24})$"
+)
+
+
+@dataclass(frozen=True)
+class Callback:
+    """One parsed button press."""
+
+    flow: Flow
+    action: str
+    ref: int = 0
+    value: str = ""
+
+    def encode(self) -> str:
+        """The callback_data string for this button."""
+        data = f"{self.flow.value}:{self.action}:{self.ref}:{self.value}"
+        if self.action not in ACTIONS[self.flow] or parse(data) != self:
+            raise ValueError(f"cannot encode callback {self!r}")
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data longer than {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    def int_value(self, low: int, high: int) -> int | None:
+        """The value as an integer within [low, high], or None."""
+        if not self.value.isdigit() or len(self.value) > 3:
+            return None
+        number = int(self.value)
+        return number if low <= number <= high else None
+
+
+def parse(data: str | None) -> Callback | None:
+    """The callback for ``data``, or None if this bot could not have produced it."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    match = _PATTERN.fullmatch(data)
+    if match is None:
+        return None
+    try:
+        flow = Flow(match["flow"])
+    except ValueError:
+        return None
+    if match["action"] not in ACTIONS[flow]:
+        return None
+    return Callback(flow, match["action"], int(match["ref"]), match["value"])
+
+
+def pattern(flow: Flow) -> str:
+    """A regex matching callback data of one prefix (for handler registration)."""
+    return rf"^{flow.value}:"

@@ -1,0 +1,40 @@
+"""Shared resources, created in ``post_init`` and reached through a typed context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import SessionFactory
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    """What handlers and jobs share: settings, the database and the clock."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    clock: Clock
+    instance: str
+
+
+class KBContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context of every handler and job, with typed ``services``."""
+
+    @property
+    def services(self) -> Services:
+        """The shared resources of this application."""
+        return cast(Services, self.bot_data[SERVICES_KEY])
+
+
+KBApplication = Application[
+    ExtBot[None], KBContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[KBContext]
+]

@@ -1,0 +1,217 @@
+"""Queries and writes. Every function takes the session explicitly, keyword-only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import Break, BreakStatus, Conversation, MoodRating, User
+
+
+async def get_user(session: AsyncSession, *, telegram_id: int) -> User | None:
+    """The user with this Telegram id, if known."""
+    result = await session.exec(select(User).where(User.telegram_id == telegram_id))
+    return result.first()
+
+
+async def touch_user(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    first_name: str,
+    language_code: str | None,
+    now: datetime,
+) -> tuple[User, bool]:
+    """Find or create the user, mark them seen and active; True when newly created."""
+    user = await get_user(session, telegram_id=telegram_id)
+    created = False
+    if user is None:
+        user = User(
+            telegram_id=telegram_id,
+            first_name=first_name[:128],
+            language_code=(language_code or None) and language_code[:16],
+            created_at=now,
+            last_seen_at=now,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(user)
+        except IntegrityError:  # another instance created them a moment ago
+            found = await get_user(session, telegram_id=telegram_id)
+            if found is None:
+                raise
+            user = found
+        else:
+            created = True
+    user.last_seen_at = now
+    user.active = True
+    if language_code:
+        user.language_code = language_code[:16]
+    session.add(user)
+    await session.flush()
+    return user, created
+
+
+async def set_time_zone(session: AsyncSession, *, user: User, zone: str) -> None:
+    """Store the user's IANA time zone."""
+    user.time_zone = zone
+    session.add(user)
+    await session.flush()
+
+
+async def add_rating(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    value: int,
+    kind: str,
+    now: datetime,
+    note: str | None = None,
+    break_id: int | None = None,
+) -> MoodRating | None:
+    """Store a mood rating; None if this break already has a rating of this kind."""
+    if not 0 <= value <= 10:
+        raise ValueError(f"mood value out of range: {value}")
+    rating = MoodRating(
+        user_id=user_id, value=value, kind=kind, note=note, rated_at=now, break_id=break_id
+    )
+    try:
+        async with session.begin_nested():
+            session.add(rating)
+    except IntegrityError:
+        return None
+    return rating
+
+
+async def get_rating(session: AsyncSession, *, rating_id: int, user_id: int) -> MoodRating | None:
+    """A rating of this user by id."""
+    result = await session.exec(
+        select(MoodRating).where(MoodRating.id == rating_id, MoodRating.user_id == user_id)
+    )
+    return result.first()
+
+
+async def list_ratings(
+    session: AsyncSession, *, user_id: int, since: datetime | None = None
+) -> Sequence[MoodRating]:
+    """A user's ratings, oldest first (optionally only from ``since``)."""
+    query = select(MoodRating).where(MoodRating.user_id == user_id)
+    if since is not None:
+        query = query.where(MoodRating.rated_at >= since)
+    result = await session.exec(query.order_by(col(MoodRating.rated_at), col(MoodRating.id)))
+    return result.all()
+
+
+async def start_break(session: AsyncSession, *, user_id: int, now: datetime, variant: int) -> Break:
+    """Create a new break in progress."""
+    brk = Break(user_id=user_id, started_at=now, variant=variant)
+    session.add(brk)
+    await session.flush()
+    return brk
+
+
+async def get_break(session: AsyncSession, *, break_id: int, user_id: int) -> Break | None:
+    """A break of this user by id."""
+    result = await session.exec(select(Break).where(Break.id == break_id, Break.user_id == user_id))
+    return result.first()
+
+
+async def list_breaks(
+    session: AsyncSession, *, user_id: int, since: datetime | None = None
+) -> Sequence[Break]:
+    """A user's breaks, oldest first (optionally only from ``since``)."""
+    query = select(Break).where(Break.user_id == user_id)
+    if since is not None:
+        query = query.where(Break.started_at >= since)
+    result = await session.exec(query.order_by(col(Break.started_at), col(Break.id)))
+    return result.all()
+
+
+async def end_break(session: AsyncSession, *, brk: Break, status: BreakStatus, now: datetime) -> None:
+    """Mark a break completed or abandoned (once)."""
+    if brk.status != BreakStatus.IN_PROGRESS:
+        return
+    brk.status = status
+    brk.ended_at = now
+    session.add(brk)
+    await session.flush()
+
+
+async def get_conversation(session: AsyncSession, *, user_id: int) -> Conversation | None:
+    """The user's current conversation, if any (read fresh from the database)."""
+    result = await session.exec(
+        select(Conversation)
+        .where(Conversation.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    return result.first()
+
+
+async def save_conversation(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    flow: str,
+    state: str,
+    ref: int,
+    now: datetime,
+    expires_at: datetime,
+    expected_version: int | None,
+) -> bool:
+    """Move the conversation on; False if another update changed it first."""
+    if expected_version is None:
+        try:
+            async with session.begin_nested():
+                session.add(
+                    Conversation(
+                        user_id=user_id,
+                        flow=flow,
+                        state=state,
+                        ref=ref,
+                        version=1,
+                        updated_at=now,
+                        expires_at=expires_at,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+    result = await session.exec(
+        sa.update(Conversation)
+        .where(col(Conversation.user_id) == user_id, col(Conversation.version) == expected_version)
+        .values(
+            flow=flow,
+            state=state,
+            ref=ref,
+            version=Conversation.version + 1,
+            updated_at=now,
+            expires_at=expires_at,
+        )
+    )
+    return bool(result.rowcount)
+
+
+async def delete_conversation(
+    session: AsyncSession, *, user_id: int, expected_version: int | None = None
+) -> bool:
+    """End the user's conversation; False if another update changed it first."""
+    query = sa.delete(Conversation).where(col(Conversation.user_id) == user_id)
+    if expected_version is not None:
+        query = query.where(col(Conversation.version) == expected_version)
+    result = await session.exec(query)
+    return bool(result.rowcount)
+
+
+async def expired_conversations(
+    session: AsyncSession, *, now: datetime, limit: int = 500
+) -> Sequence[Conversation]:
+    """Conversations whose timeout has passed."""
+    result = await session.exec(
+        select(Conversation).where(Conversation.expires_at <= now).limit(limit)
+    )
+    return result.all()

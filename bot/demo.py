@@ -1,0 +1,106 @@
+"""The offline demo: the real bot against the local Bot API emulator, chatted with in a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.emulator import BotApiEmulator, BotMessage, buttons
+
+DEMO_USER_ID = 4242
+HINT = (
+    "Kindbreak demo — you're chatting with the real bot through a local stand-in for Telegram.\n"
+    "Type a message or a /command. To tap a button, type its number (or its label).\n"
+    "Start with /start. Ctrl-D or /quit leaves.\n"
+)
+
+
+class TerminalChat:
+    """Prints what the bot sends and turns typed lines into messages or button taps."""
+
+    def __init__(self, emulator: BotApiEmulator, chart_dir: Path, out: TextIO = sys.stdout) -> None:
+        self.emulator = emulator
+        self.chart_dir = chart_dir
+        self.out = out
+        self.lock = threading.Lock()
+        self.keyboard: list[tuple[str, str]] = []
+        self.keyboard_message: int | None = None
+
+    def on_event(self, kind: str, message: BotMessage) -> None:
+        """Show a new bot message (edits that only remove buttons are not repeated)."""
+        if kind != "new":
+            if message.message_id == self.keyboard_message and not buttons(message):
+                with self.lock:
+                    self.keyboard, self.keyboard_message = [], None
+            return
+        lines = [""]
+        if message.photo is not None:
+            self.chart_dir.mkdir(parents=True, exist_ok=True)
+            path = self.chart_dir / f"chart-{message.message_id}.png"
+            path.write_bytes(message.photo)
+            lines.append(f"[picture saved to {path}]")
+        if message.text:
+            lines.extend(f"  {line}" for line in message.text.splitlines())
+        keys = buttons(message)
+        if keys:
+            with self.lock:
+                self.keyboard, self.keyboard_message = keys, message.message_id
+            lines.append("  " + "  ".join(f"[{i}] {label}" for i, (label, _) in enumerate(keys, 1)))
+        self.out.write("\n".join(lines) + "\n")
+        self.out.flush()
+
+    def choose(self, line: str) -> str | None:
+        """The callback data of the button ``line`` picks, if it picks one."""
+        with self.lock:
+            keys = list(self.keyboard)
+        wanted = line.strip().lower()
+        for label, data in keys:
+            if label.strip().lower() == wanted:
+                return data
+        if wanted.isdigit() and 1 <= int(wanted) <= len(keys):
+            return keys[int(wanted) - 1][1]
+        return None
+
+    def handle(self, line: str) -> None:
+        """Send one typed line as a button tap or a message."""
+        data = self.choose(line)
+        if data is not None and self.keyboard_message is not None:
+            self.emulator.press_button(DEMO_USER_ID, self.keyboard_message, data)
+        else:
+            self.emulator.send_text(DEMO_USER_ID, line)
+
+
+async def run_demo(
+    settings: Settings, *, read_line: Callable[[], str] | None = None, out: TextIO = sys.stdout
+) -> int:
+    """Start the emulator and the bot, then chat until end of input."""
+    reader = read_line or sys.stdin.readline
+    with BotApiEmulator() as emulator:
+        emulator.add_user(DEMO_USER_ID, first_name="friend")
+        chat = TerminalChat(emulator, settings.chart_dir, out)
+        emulator.add_listener(chat.on_event)
+        app = build_application(settings, token=emulator.token, api_url=emulator.api_url)
+        out.write(HINT)
+        out.flush()
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0.0, timeout=5)
+            try:
+                while True:
+                    line = await asyncio.to_thread(reader)
+                    if not line or line.strip() in {"/quit", "/exit"}:
+                        break
+                    if line.strip():
+                        chat.handle(line.rstrip("\n"))
+            finally:
+                await app.updater.stop()
+                await app.stop()
+    out.write("\nTake care. 🌿\n")
+    return 0

@@ -1,0 +1,354 @@
+"""Guided conversations whose state lives in the database.
+
+Each flow module in ``handlers/`` declares a ``FlowSpec``: its states (one enum),
+the commands and buttons that start it, and a ``Step`` per state. One
+``FlowRouter`` reads the person's conversation row on every update, so a
+restart, or a second instance on the same database, continues where they were.
+(python-telegram-bot's ``ConversationHandler`` keeps state in memory and reads
+persisted state only at start-up, so it cannot do this.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler
+
+from bot import callbacks, crud
+from bot.context import KBContext
+from bot.models import Conversation, User
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+
+END = "__end__"  # a step returns this to finish its flow
+KEEP = "__keep__"  # a command or button that leaves the conversation as it is
+
+MAX_TEXT = 4096  # Telegram's limit for a message text
+
+
+@dataclass
+class Turn:
+    """One update, with everything a step needs: the person, the database and ways to answer."""
+
+    update: Update
+    context: KBContext
+    session: AsyncSession
+    user: User
+    now: datetime
+    conversation: Conversation | None = None
+    callback: callbacks.Callback | None = None
+    text: str | None = None
+    args: Sequence[str] = ()
+    ref: int = 0
+    answered: bool = field(default=False, repr=False)
+
+    @property
+    def language(self) -> str | None:
+        """The person's language code."""
+        return self.user.language_code
+
+    @property
+    def chat_id(self) -> int:
+        """The private chat with this person."""
+        return self.user.telegram_id
+
+    def t(self, key: str, *, variant: int = 0, **fields: object) -> str:
+        """A catalogue text in the person's language."""
+        return t(key, self.language, variant=variant, **fields)
+
+    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
+        """Send a message to the person."""
+        return await self.context.bot.send_message(
+            chat_id=self.chat_id, text=text[:MAX_TEXT], reply_markup=keyboard
+        )
+
+    async def toast(self, text: str | None = None) -> None:
+        """Answer the pressed button (once), optionally with a short notice."""
+        query = self.update.callback_query
+        if query is None or self.answered:
+            return
+        self.answered = True
+        await query.answer(text=text[:200] if text else None)
+
+    async def close_buttons(self, choice: str | None = None) -> None:
+        """Take the buttons off the pressed message, showing the choice made if given."""
+        query = self.update.callback_query
+        message = query.message if query else None
+        if not isinstance(message, Message):
+            return
+        try:
+            if choice and message.text:
+                await message.edit_text(f"{message.text}\n\n{choice}"[:MAX_TEXT])
+            elif message.reply_markup is not None:
+                await message.edit_reply_markup(reply_markup=None)
+        except BadRequest as exc:  # already edited by a double tap, or too old
+            log.debug("could not close buttons: %s", exc.message)
+
+
+StepFn = Callable[[Turn], Awaitable[str]]
+ExpireFn = Callable[[AsyncSession, Conversation, datetime], Awaitable[None]]
+
+
+async def _nothing_to_clean(_s: AsyncSession, _c: Conversation, _n: datetime) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one state accepts: buttons of its flow by action, a text, or a reminder."""
+
+    buttons: Mapping[str, StepFn] = field(default_factory=dict)
+    on_text: StepFn | None = None
+    reminder: str = "flow.use_buttons"
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """A conversation flow: its entry points, its states and how it ends."""
+
+    name: str
+    prefix: callbacks.Flow | None = None
+    commands: Mapping[str, StepFn] = field(default_factory=dict)
+    buttons: Mapping[str, StepFn] = field(default_factory=dict)
+    steps: Mapping[str, Step] = field(default_factory=dict)
+    on_cancel: StepFn | None = None
+    on_expire: ExpireFn = _nothing_to_clean
+    timeout: timedelta | None = None
+
+
+class FlowRouter(BaseHandler[Update, KBContext, None]):
+    """The one handler for private chats: dispatches by the stored conversation state."""
+
+    def __init__(
+        self,
+        flows: Sequence[FlowSpec],
+        *,
+        on_unknown_command: StepFn,
+        on_free_text: StepFn,
+        on_other_message: StepFn,
+        on_forged_button: StepFn,
+        on_stale_button: StepFn,
+        on_cancel_nothing: StepFn,
+    ) -> None:
+        super().__init__(self._handle)
+        self.flows = {f.name: f for f in flows}
+        self.commands: dict[str, FlowSpec] = {}
+        for flow in flows:
+            for command in flow.commands:
+                if command in self.commands:
+                    raise ValueError(f"command /{command} claimed by two flows")
+                self.commands[command] = flow
+        self.by_prefix = {f.prefix: f for f in flows if f.prefix is not None}
+        self.on_unknown_command = on_unknown_command
+        self.on_free_text = on_free_text
+        self.on_other_message = on_other_message
+        self.on_forged_button = on_forged_button
+        self.on_stale_button = on_stale_button
+        self.on_cancel_nothing = on_cancel_nothing
+
+    def check_update(self, update: object) -> bool:
+        """Private-chat messages and every button press."""
+        if not isinstance(update, Update) or update.effective_user is None:
+            return False
+        if update.callback_query is not None:
+            return True
+        chat = update.effective_chat
+        return update.message is not None and chat is not None and chat.type == "private"
+
+    async def _handle(self, update: Update, context: KBContext) -> None:
+        services = context.services
+        tg_user = update.effective_user
+        assert tg_user is not None
+        now = services.clock.now()
+        async with services.sessions() as session:
+            user, _created = await crud.touch_user(
+                session,
+                telegram_id=tg_user.id,
+                first_name=tg_user.first_name,
+                language_code=tg_user.language_code,
+                now=now,
+            )
+            turn = Turn(update=update, context=context, session=session, user=user, now=now)
+            turn.conversation = await self._live_conversation(turn)
+            if update.callback_query is not None:
+                await self._button(turn, update.callback_query)
+            else:
+                await self._message(turn)
+            await session.commit()
+
+    async def _live_conversation(self, turn: Turn) -> Conversation | None:
+        conversation = await crud.get_conversation(turn.session, user_id=self._uid(turn))
+        if conversation is None:
+            return None
+        flow = self.flows.get(conversation.flow)
+        if flow is None or conversation.state not in flow.steps:
+            await crud.delete_conversation(turn.session, user_id=self._uid(turn))
+            return None
+        if conversation.expires_at <= turn.now:
+            await flow.on_expire(turn.session, conversation, turn.now)
+            await crud.delete_conversation(turn.session, user_id=self._uid(turn))
+            return None
+        return conversation
+
+    @staticmethod
+    def _uid(turn: Turn) -> int:
+        assert turn.user.id is not None
+        return turn.user.id
+
+    async def _message(self, turn: Turn) -> None:
+        message = turn.update.message
+        assert message is not None
+        conversation = turn.conversation
+        text = message.text
+        if text is not None and text.startswith("/"):
+            await self._command(turn, text)
+            return
+        step = self._step(conversation)
+        if text is None:
+            await self.on_other_message(turn)
+            if step is not None and conversation is not None:
+                await turn.say(turn.t(step.reminder))
+            return
+        turn.text = text
+        if step is None or conversation is None:
+            await self.on_free_text(turn)
+            return
+        if step.on_text is None:
+            await turn.say(turn.t(step.reminder))
+            return
+        turn.ref = conversation.ref
+        await self._advance(turn, self.flows[conversation.flow], step.on_text)
+
+    async def _command(self, turn: Turn, text: str) -> None:
+        head, *args = text.split()
+        command, _, mention = head[1:].partition("@")
+        command = command.lower()
+        turn.args = args
+        bot_name = turn.context.bot.username
+        if mention and bot_name and mention.lower() != bot_name.lower():
+            return  # addressed to another bot
+        if command == "cancel":
+            await self._cancel(turn)
+            return
+        flow = self.commands.get(command)
+        if flow is None:
+            await self.on_unknown_command(turn)
+            return
+        await self._advance(turn, flow, flow.commands[command])
+
+    async def _cancel(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        flow = self.flows[conversation.flow] if conversation else None
+        if conversation is None or flow is None:
+            await self.on_cancel_nothing(turn)
+            return
+        turn.ref = conversation.ref
+        if flow.on_cancel is not None:
+            await self._advance(turn, flow, flow.on_cancel)
+        else:
+            await flow.on_expire(turn.session, conversation, turn.now)
+            await crud.delete_conversation(turn.session, user_id=self._uid(turn))
+            await self.on_cancel_nothing(turn)
+
+    async def _button(self, turn: Turn, query: CallbackQuery) -> None:
+        data = callbacks.parse(query.data)
+        flow = self.by_prefix.get(data.flow) if data else None
+        chat = turn.update.effective_chat
+        if data is None or flow is None or (chat is not None and chat.type != "private"):
+            await self.on_forged_button(turn)
+            await turn.toast()
+            return
+        turn.callback = data
+        conversation = turn.conversation
+        free = flow.buttons.get(data.action)
+        if free is not None:
+            turn.ref = data.ref
+            await self._advance(turn, flow, free)
+        else:
+            step = self._step(conversation)
+            fn = step.buttons.get(data.action) if step is not None else None
+            if (
+                fn is None
+                or conversation is None
+                or conversation.flow != flow.name
+                or conversation.ref != data.ref
+            ):
+                # a double tap, or a button from an earlier step or message
+                await self.on_stale_button(turn)
+            else:
+                turn.ref = data.ref
+                await self._advance(turn, flow, fn)
+        await turn.toast()
+
+    def _step(self, conversation: Conversation | None) -> Step | None:
+        if conversation is None:
+            return None
+        return self.flows[conversation.flow].steps.get(conversation.state)
+
+    async def _advance(self, turn: Turn, flow: FlowSpec, fn: StepFn) -> None:
+        """Run one step and store where the conversation goes next."""
+        before = turn.conversation
+        next_state = await fn(turn)
+        if next_state == KEEP:
+            return
+        uid = self._uid(turn)
+        if before is not None and (before.flow != flow.name or before.ref != turn.ref):
+            # starting something new: the old flow ends quietly, as if it timed out
+            await self.flows[before.flow].on_expire(turn.session, before, turn.now)
+        if next_state == END:
+            if before is not None:
+                await crud.delete_conversation(turn.session, user_id=uid)
+            return
+        if next_state not in flow.steps:
+            raise ValueError(f"flow {flow.name} has no state {next_state!r}")
+        timeout = flow.timeout or timedelta(
+            minutes=turn.context.services.settings.conversation_timeout_minutes
+        )
+        await crud.save_conversation(
+            turn.session,
+            user_id=uid,
+            flow=flow.name,
+            state=next_state,
+            ref=turn.ref,
+            now=turn.now,
+            expires_at=turn.now + timeout,
+            expected_version=before.version if before is not None else None,
+        )
+
+
+async def expire_conversations(context: KBContext, flows: Mapping[str, FlowSpec]) -> int:
+    """End every timed-out conversation quietly (a job); returns how many ended."""
+    services = context.services
+    now = services.clock.now()
+    ended = 0
+    async with services.sessions() as session:
+        for conversation in await crud.expired_conversations(session, now=now):
+            flow = flows.get(conversation.flow)
+            if flow is not None:
+                await flow.on_expire(session, conversation, now)
+            if await crud.delete_conversation(
+                session, user_id=conversation.user_id, expected_version=conversation.version
+            ):
+                ended += 1
+        await session.commit()
+    return ended
+
+
+def describe(update: object) -> dict[str, Any]:
+    """A short, token-free description of an update for logs."""
+    if not isinstance(update, Update):
+        return {"type": type(update).__name__}
+    return {"update_id": update.update_id, "user": getattr(update.effective_user, "id", None)}

@@ -1,0 +1,107 @@
+"""Every inline keyboard the bot shows, built in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Callback, Flow
+from bot.texts import t
+from bot.timezones import COMMON_ZONES
+
+
+def button(
+    label: str, flow: Flow, action: str, ref: int = 0, value: str = ""
+) -> InlineKeyboardButton:
+    """One button carrying validated callback data."""
+    return InlineKeyboardButton(label, callback_data=Callback(flow, action, ref, value).encode())
+
+
+def markup(*rows: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of buttons (empty rows dropped)."""
+    return InlineKeyboardMarkup([list(row) for row in rows if row])
+
+
+def mood_scale(
+    flow: Flow,
+    action: str,
+    ref: int,
+    language: str | None,
+    *,
+    skip: bool = True,
+    stop: bool = False,
+) -> InlineKeyboardMarkup:
+    """Buttons 0–10 (two rows) with optional Skip and Stop."""
+    numbers = [button(str(n), flow, action, ref, str(n)) for n in range(11)]
+    extra = []
+    if skip:
+        extra.append(button(t("buttons.skip", language), flow, "skip", ref))
+    if stop:
+        extra.append(button(t("buttons.stop", language), flow, "stop", ref))
+    return markup(numbers[:6], numbers[6:], extra)
+
+
+def next_or_stop(ref: int, language: str | None) -> InlineKeyboardMarkup:
+    """The pacing buttons of a break step."""
+    return markup(
+        [
+            button(t("buttons.next", language), Flow.BREAK, "next", ref),
+            button(t("buttons.stop", language), Flow.BREAK, "stop", ref),
+        ]
+    )
+
+
+def skip_or_stop(
+    flow: Flow, ref: int, language: str | None, *, stop: bool = True
+) -> InlineKeyboardMarkup:
+    """Skip (and Stop) under a free-text question."""
+    row = [button(t("buttons.skip", language), flow, "skip", ref)]
+    if stop:
+        row.append(button(t("buttons.stop", language), flow, "stop", ref))
+    return markup(row)
+
+
+def time_zones(language: str | None) -> InlineKeyboardMarkup:
+    """The common time zones, two per row, plus 'type it'."""
+    buttons = [
+        button(label, Flow.ONBOARDING, "tz", 0, str(index))
+        for index, (label, _zone) in enumerate(COMMON_ZONES)
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(t("buttons.other_zone", language), Flow.ONBOARDING, "tzother")])
+    return markup(*rows)
+
+
+def menu(language: str | None) -> InlineKeyboardMarkup:
+    """The main actions."""
+    return markup(
+        [
+            button(t("buttons.start_break", language), Flow.BREAK, "start"),
+            button(t("buttons.rate_mood", language), Flow.MOOD, "start"),
+        ],
+        [button(t("buttons.urgent", language), Flow.MENU, "urgent")],
+    )
+
+
+def offer_break(language: str | None) -> InlineKeyboardMarkup:
+    """A single 'take a break' button."""
+    return markup([button(t("buttons.start_break", language), Flow.BREAK, "start")])
+
+
+def grounding(ref: int, language: str | None) -> InlineKeyboardMarkup:
+    """The grounding alternative offered after a break that didn't help."""
+    return markup([button(t("break.grounding_button", language), Flow.BREAK, "ground", ref)])
+
+
+def private_chat(bot_username: str, language: str | None) -> InlineKeyboardMarkup:
+    """A link button to the bot's private chat (for group chats)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t("fallback.group_button", language), url=f"https://t.me/{bot_username}"
+                )
+            ]
+        ]
+    )

@@ -1,0 +1,35 @@
+"""Small helpers shared by the flows."""
+
+from __future__ import annotations
+
+import re
+
+from bot.crisis import format_screen_reply, screen_text
+from bot.flow import Turn
+from bot.timezones import country_for_zone
+
+_NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*/\s*10)?\s*[.!]?\s*$")
+
+
+def parse_mood(text: str | None) -> int | None:
+    """A typed mood rating ("7", "7/10") within 0–10, or None."""
+    if not text:
+        return None
+    match = _NUMBER.match(text)
+    if match is None:
+        return None
+    value = int(match[1])
+    return value if 0 <= value <= 10 else None
+
+
+def user_country(turn: Turn) -> str | None:
+    """The person's country, from their time zone (None when unknown)."""
+    return country_for_zone(turn.user.time_zone) if turn.user.time_zone else None
+
+
+async def screen_and_support(turn: Turn) -> bool:
+    """If the person's words suggest they may be in danger, show where to find help now."""
+    if not turn.text or not screen_text(turn.text):
+        return False
+    await turn.say(format_screen_reply(user_country(turn), turn.language))
+    return True

@@ -1,0 +1,89 @@
+"""/help, /urgent and the kind answers to anything unexpected."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards
+from bot.callbacks import Flow
+from bot.context import KBContext
+from bot.crisis import format_urgent
+from bot.flow import KEEP, FlowSpec, Turn
+from bot.texts import t
+from handlers.common import screen_and_support, user_country
+
+HUGE_TEXT = 1000  # characters; longer free text gets a word of acknowledgement
+
+
+async def show_help(turn: Turn) -> str:
+    """/help: what the bot can do."""
+    await turn.say(turn.t("help.menu"), keyboards.menu(turn.language))
+    return KEEP
+
+
+async def urgent(turn: Turn) -> str:
+    """/urgent or the 'I need help now' button: crisis lines for the person's country."""
+    await turn.say(format_urgent(user_country(turn), turn.language))
+    return KEEP
+
+
+async def free_text(turn: Turn) -> str:
+    """Text outside any flow: check for danger first, then point to what the bot can do."""
+    if await screen_and_support(turn):
+        return KEEP
+    if turn.text and len(turn.text) > HUGE_TEXT:
+        await turn.say(turn.t("fallback.huge_text"))
+    await turn.say(turn.t("fallback.free_text", variant=turn.update.update_id), keyboards.menu(turn.language))
+    return KEEP
+
+
+async def unknown_command(turn: Turn) -> str:
+    """A command the bot does not know."""
+    await turn.say(turn.t("fallback.unknown_command"))
+    return KEEP
+
+
+async def other_message(turn: Turn) -> str:
+    """A sticker, photo, voice note or anything that is not text."""
+    await turn.say(turn.t("fallback.other_message"))
+    return KEEP
+
+
+async def forged_button(turn: Turn) -> str:
+    """Button data the bot could not have made."""
+    await turn.toast(turn.t("fallback.forged_button"))
+    return KEEP
+
+
+async def stale_button(turn: Turn) -> str:
+    """A double tap, or a button from an earlier step."""
+    await turn.toast(turn.t("fallback.stale_button"))
+    return KEEP
+
+
+async def cancel_nothing(turn: Turn) -> str:
+    """/cancel with nothing under way."""
+    await turn.say(turn.t("fallback.cancel_nothing"))
+    return KEEP
+
+
+async def group_chat(update: Update, context: KBContext) -> None:
+    """In groups: no flows, just an invitation to a private chat."""
+    message = update.effective_message
+    if message is None:
+        return
+    language = update.effective_user.language_code if update.effective_user else None
+    await message.reply_text(
+        t("fallback.group", language),
+        reply_markup=keyboards.private_chat(context.bot.username, language),
+    )
+
+
+def build_flow() -> FlowSpec:
+    """Standalone commands and menu buttons (no steps)."""
+    return FlowSpec(
+        name="help",
+        prefix=Flow.MENU,
+        commands={"help": show_help, "urgent": urgent},
+        buttons={"urgent": urgent, "help": show_help},
+    )

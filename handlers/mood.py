@@ -1,0 +1,123 @@
+"""/mood: a quick mood rating, 0–10, with an optional note."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot import crud, keyboards
+from bot.callbacks import Flow
+from bot.flow import END, KEEP, FlowSpec, Step, Turn
+from bot.models import RatingKind
+from handlers.common import parse_mood, screen_and_support
+
+
+class MoodState(StrEnum):
+    """The steps of a quick rating."""
+
+    RATING = "rating"
+    NOTE = "note"
+
+
+async def ask_mood(turn: Turn) -> str:
+    """/mood (or the menu button): ask for a rating; "/mood 6 tired" saves at once."""
+    if turn.args:
+        value = parse_mood(turn.args[0])
+        if value is not None:
+            note = " ".join(turn.args[1:]) or None
+            turn.text = note
+            return await _save(turn, value, note)
+    turn.ref = 0
+    await turn.say(
+        turn.t("mood.ask", scale=turn.t("mood.scale")),
+        keyboards.mood_scale(Flow.MOOD, "rate", 0, turn.language, skip=False),
+    )
+    return MoodState.RATING
+
+
+async def rating_button(turn: Turn) -> str:
+    """A 0–10 button: store it, then offer a note."""
+    assert turn.callback is not None
+    value = turn.callback.int_value(0, 10)
+    if value is None:
+        await turn.toast(turn.t("flow.pick_number"))
+        return KEEP
+    await turn.close_buttons(turn.t("mood.chosen", value=value))
+    return await _rated(turn, value)
+
+
+async def rating_text(turn: Turn) -> str:
+    """A typed number."""
+    value = parse_mood(turn.text)
+    if value is None:
+        await turn.say(turn.t("flow.pick_number"))
+        return KEEP
+    return await _rated(turn, value)
+
+
+async def _rated(turn: Turn, value: int) -> str:
+    assert turn.user.id is not None
+    rating = await crud.add_rating(
+        turn.session, user_id=turn.user.id, value=value, kind=RatingKind.QUICK, now=turn.now
+    )
+    assert rating is not None and rating.id is not None
+    turn.ref = rating.id
+    await turn.say(turn.t("mood.ask_note"), keyboards.skip_or_stop(Flow.MOOD, rating.id, turn.language, stop=False))
+    return MoodState.NOTE
+
+
+async def note(turn: Turn) -> str:
+    """The note: attach it to the rating just stored."""
+    assert turn.user.id is not None
+    rating = await crud.get_rating(turn.session, rating_id=turn.ref, user_id=turn.user.id)
+    if rating is None:
+        return END
+    rating.note = turn.text
+    turn.session.add(rating)
+    await screen_and_support(turn)
+    await turn.say(turn.t("mood.saved_note"))
+    await _maybe_offer_break(turn, rating.value)
+    return END
+
+
+async def skip_note(turn: Turn) -> str:
+    """No note: done."""
+    await turn.close_buttons()
+    assert turn.user.id is not None
+    rating = await crud.get_rating(turn.session, rating_id=turn.ref, user_id=turn.user.id)
+    if rating is not None:
+        await turn.say(turn.t("mood.saved", variant=rating.id or 0, value=rating.value))
+        await _maybe_offer_break(turn, rating.value)
+    return END
+
+
+async def _save(turn: Turn, value: int, note: str | None) -> str:
+    assert turn.user.id is not None
+    await crud.add_rating(
+        turn.session, user_id=turn.user.id, value=value, kind=RatingKind.QUICK, now=turn.now, note=note
+    )
+    if note:
+        await screen_and_support(turn)
+    await turn.say(turn.t("mood.saved", value=value))
+    await _maybe_offer_break(turn, value)
+    return KEEP
+
+
+async def _maybe_offer_break(turn: Turn, value: int) -> None:
+    if value <= turn.context.services.settings.low_mood_threshold:
+        await turn.say(turn.t("mood.low_offer"), keyboards.offer_break(turn.language))
+
+
+def build_flow() -> FlowSpec:
+    """The quick-rating conversation."""
+    return FlowSpec(
+        name="mood",
+        prefix=Flow.MOOD,
+        commands={"mood": ask_mood},
+        buttons={"start": ask_mood},
+        steps={
+            MoodState.RATING: Step(
+                buttons={"rate": rating_button}, on_text=rating_text, reminder="flow.pick_number"
+            ),
+            MoodState.NOTE: Step(buttons={"skip": skip_note}, on_text=note),
+        },
+    )

@@ -1,0 +1,37 @@
+"""Callback data: everything built parses back; anything else is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.callbacks import ACTIONS, MAX_BYTES, Callback, Flow, parse
+
+
+def test_round_trip_of_every_action() -> None:
+    for flow, actions in ACTIONS.items():
+        for action in actions:
+            cb = Callback(flow, action, 123456789012, "10")
+            data = cb.encode()
+            assert len(data.encode()) <= MAX_BYTES
+            assert parse(data) == cb
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, "", "b", "b:before", "b:before:1", "x:before:1:5", "b:teleport:1:5", "b:before:-1:5",
+     "b:before:01:5", "b:before:1:5:extra", "b:before:1:" + "9" * 30, "B:before:1:5",
+     "b:before:1:5\n", "b:before:1:ü", "m:rate:0:5' OR 1=1", "é" * 40],
+)
+def test_forged_data_is_refused(data: str | None) -> None:
+    assert parse(data) is None
+
+
+def test_int_value_bounds() -> None:
+    assert Callback(Flow.MOOD, "rate", 0, "7").int_value(0, 10) == 7
+    assert Callback(Flow.MOOD, "rate", 0, "11").int_value(0, 10) is None
+    assert Callback(Flow.MOOD, "rate", 0, "x").int_value(0, 10) is None
+
+
+def test_encode_refuses_unknown_actions() -> None:
+    with pytest.raises(ValueError):
+        Callback(Flow.MOOD, "teleport").encode()

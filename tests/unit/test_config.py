@@ -1,0 +1,70 @@
+"""Settings: defaults, validation, and a token that never shows."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.config import ConfigError, RedactingFilter, Secret, load_settings
+
+TOKEN = "123456789:AAH-abcdefghijklmnopqrstuvwxyz_012345"
+
+
+def test_defaults_run_the_demo_on_sqlite() -> None:
+    settings = load_settings({})
+    assert settings.demo
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.bot_base_url == "https://api.telegram.org/bot"
+
+
+def test_token_and_api_url() -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/"})
+    assert not settings.demo
+    assert settings.telegram_bot_token is not None and settings.telegram_bot_token.get() == TOKEN
+    assert settings.bot_base_url == "http://127.0.0.1:8081/bot"
+    assert TOKEN not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "changeme"}, "TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_BOT_TOKEN": "12345:short"}, "TELEGRAM_BOT_TOKEN"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
+        ({"TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"LOW_MOOD_THRESHOLD": "eleven"}, "LOW_MOOD_THRESHOLD"),
+        ({"LOW_MOOD_THRESHOLD": "11"}, "LOW_MOOD_THRESHOLD"),
+        ({"CHECKIN_GRACE_MINUTES": "-1"}, "CHECKIN_GRACE_MINUTES"),
+    ],
+)
+def test_bad_values_name_the_variable(env: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(env)
+    assert variable in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_token_is_not_echoed() -> None:
+    almost = TOKEN[:-20]
+    with pytest.raises(ConfigError) as info:
+        load_settings({"TELEGRAM_BOT_TOKEN": almost})
+    assert almost not in str(info.value)
+
+
+def test_redacting_filter_hides_the_token() -> None:
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "POST https://api/bot%s/getMe", (TOKEN,), None)
+    RedactingFilter(TOKEN).filter(record)
+    assert TOKEN not in record.getMessage()
+    assert "<token>" in record.getMessage()
+    assert TOKEN not in str(Secret(TOKEN))
+
+
+def test_dotenv_file_is_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    env_file = tmp_path / ".env"
+    env_file.write_text("LOG_LEVEL=debug\nLOW_MOOD_THRESHOLD=3\n")
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    monkeypatch.delenv("LOW_MOOD_THRESHOLD", raising=False)
+    settings = load_settings(dotenv=env_file)
+    assert settings.log_level == "DEBUG" and settings.low_mood_threshold == 3
