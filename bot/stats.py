@@ -65,7 +65,9 @@ class Rating:
         _require_aware(self.at, "Rating.at")
         _require_rating(self.value, "Rating.value")
         if self.kind not in RATING_KINDS:
-            raise ValueError(f"Rating.kind must be one of {sorted(RATING_KINDS)}, not {self.kind!r}")
+            raise ValueError(
+                f"Rating.kind must be one of {sorted(RATING_KINDS)}, not {self.kind!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -188,23 +190,21 @@ def summarize(
         by_weekday[when.weekday()].append(rating.value)
         tags.update(set(rating.tags))
 
-    day_stats = tuple(
-        _day_stats(start + dt.timedelta(days=offset), by_date.get(start + dt.timedelta(days=offset)))
-        for offset in range(days)
-    )
+    dates = [start + dt.timedelta(days=offset) for offset in range(days)]
+    day_stats = tuple(_day_stats(day, by_date.get(day)) for day in dates)
 
     exact_mean = _mean(values)
     mean = None if exact_mean is None else round1(exact_mean)
 
     prev_start = start - dt.timedelta(days=days)
-    prev_values = [
-        r.value for r in previous if prev_start <= local_date(r.at, zone) < start
-    ]
+    prev_values = [r.value for r in previous if prev_start <= r.at.astimezone(tz).date() < start]
     change: float | None = None
     if len(values) >= MIN_RATINGS_FOR_STATS and len(prev_values) >= MIN_RATINGS_FOR_STATS:
-        change = round1(Fraction(sum(values), len(values)) - Fraction(sum(prev_values), len(prev_values)))
+        change = round1(
+            Fraction(sum(values), len(values)) - Fraction(sum(prev_values), len(prev_values))
+        )
 
-    in_period = [b for b in breaks if start <= local_date(b.started_at, zone) <= end]
+    in_period = [b for b in breaks if start <= b.started_at.astimezone(tz).date() <= end]
     changes = [
         b.after - b.before
         for b in in_period
@@ -212,8 +212,8 @@ def summarize(
     ]
     break_change = _mean(changes)
 
-    hardest_time, easiest_time = _extremes(by_time, TIMES_OF_DAY)
-    hardest_day, easiest_day = _extremes(by_weekday, range(7))
+    time_pattern = _extremes(by_time, TIMES_OF_DAY)
+    weekday_pattern = _extremes(by_weekday, range(7))
 
     ranked = sorted(tags.items(), key=lambda item: (-item[1], item[0]))
 
@@ -228,10 +228,10 @@ def summarize(
         breaks_taken=len(in_period),
         breaks_completed=sum(1 for b in in_period if b.completed),
         average_break_change=None if break_change is None else round1(break_change),
-        hardest_time_of_day=hardest_time,
-        easiest_time_of_day=easiest_time,
-        hardest_weekday=hardest_day,
-        easiest_weekday=easiest_day,
+        hardest_time_of_day=time_pattern[0] if time_pattern else None,
+        easiest_time_of_day=time_pattern[1] if time_pattern else None,
+        hardest_weekday=weekday_pattern[0] if weekday_pattern else None,
+        easiest_weekday=weekday_pattern[1] if weekday_pattern else None,
         top_tags=tuple(ranked[:TOP_TAG_COUNT]),
         days_with_ratings=len(by_date),
         is_sparse=len(values) < MIN_RATINGS_FOR_STATS,
@@ -258,19 +258,19 @@ def _mean(values: Sequence[int]) -> Fraction | None:
     return Fraction(sum(values), len(values)) if values else None
 
 
-def _extremes(groups: Mapping[_K, list[int]], order: Iterable[_K]) -> tuple[_K | None, _K | None]:
-    """Hardest and easiest group, or ``(None, None)`` when there is no clear pattern."""
+def _extremes(groups: Mapping[_K, list[int]], order: Iterable[_K]) -> tuple[_K, _K] | None:
+    """Hardest and easiest group, or ``None`` when there is no clear pattern."""
     averages = [
         (key, Fraction(sum(groups[key]), len(groups[key])))
         for key in order
         if len(groups.get(key, ())) >= MIN_RATINGS_PER_GROUP
     ]
     if len(averages) < 2:
-        return None, None
+        return None
     hardest = min(averages, key=lambda item: item[1])
     easiest = max(averages, key=lambda item: item[1])
     if easiest[1] - hardest[1] < Fraction(MIN_PATTERN_GAP):
-        return None, None
+        return None
     return hardest[0], easiest[0]
 
 

@@ -1,0 +1,305 @@
+"""The summary chart: daily mood with its range and the lift of each break.
+
+``chart_data`` turns a ``PeriodSummary`` into plain lists and labels;
+``render_chart`` draws them into a PNG with the Agg backend only (no pyplot,
+no global state, no display), so it is safe to call from a worker thread.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from bot.stats import MAX_RATING, MIN_RATING, BreakRecord, PeriodSummary, local_date
+from bot.summary_text import WEEK_DAYS, day_label
+from bot.texts import t
+
+CHART_SIZE = (1200, 800)
+"""Default PNG size in pixels (width, height)."""
+MAX_DAY_LABELS = 8
+"""At most this many day labels on the x axis; longer periods label every few days."""
+
+# Okabe-Ito colour-blind-safe palette.
+BLUE = "#0072B2"
+SKY_BLUE = "#56B4E9"
+VERMILLION = "#D55E00"
+INK = "#1A1A1A"
+MUTED = "#5C5C5C"
+GRID = "#E3E3E3"
+BACKGROUND = "#FFFFFF"
+
+_DPI = 100
+_BAND_ALPHA = 0.3
+# Axes position as figure fractions (left, bottom, width, height): fonts scale with the
+# figure, so fixed margins leave room for the title, the tick labels and the legend.
+_AXES_BOX = (0.105, 0.175, 0.84, 0.70)
+
+
+class BreakMarker(NamedTuple):
+    """A completed break: index of its local day in the period, mood before and after."""
+
+    day: int
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Everything the chart shows, as plain values (``None`` marks a day without ratings)."""
+
+    title: str
+    y_label: str
+    labels: tuple[str, ...]
+    tick_indices: tuple[int, ...]
+    means: tuple[float | None, ...]
+    mins: tuple[int | None, ...]
+    maxs: tuple[int | None, ...]
+    breaks: tuple[BreakMarker, ...]
+    mean_label: str
+    range_label: str
+    break_label: str
+    empty_text: str | None
+
+
+def tick_indices(days: int, max_labels: int = MAX_DAY_LABELS) -> tuple[int, ...]:
+    """Which day indices get a label: all when few, else every few days ending on the last."""
+    if days <= 0:
+        return ()
+    step = max(1, math.ceil(days / max_labels))
+    return tuple(sorted(range(days - 1, -1, -step)))
+
+
+def chart_data(
+    summary: PeriodSummary,
+    breaks: Sequence[BreakRecord],
+    *,
+    zone: str,
+    language: str | None = None,
+    title: str | None = None,
+) -> ChartData:
+    """The chart's values and texts for ``summary`` (breaks placed on their local day)."""
+    days = summary.period_days
+    if title is None:
+        title = (
+            t("summary.chart.title_week", language)
+            if days == WEEK_DAYS
+            else t("summary.chart.title_days", language, days=days)
+        )
+    ordered = sorted(breaks, key=lambda b: b.started_at)
+    markers = []
+    for record in ordered:
+        if not record.completed or record.before is None or record.after is None:
+            continue
+        index = (local_date(record.started_at, zone) - summary.start).days
+        if 0 <= index < days:
+            markers.append(BreakMarker(index, record.before, record.after))
+    return ChartData(
+        title=title,
+        y_label=t("summary.chart.y_label", language),
+        labels=tuple(day_label(day.date, language) for day in summary.days),
+        tick_indices=tick_indices(days),
+        means=tuple(day.mean for day in summary.days),
+        mins=tuple(day.min for day in summary.days),
+        maxs=tuple(day.max for day in summary.days),
+        breaks=tuple(markers),
+        mean_label=t("summary.chart.mean", language),
+        range_label=t("summary.chart.range", language),
+        break_label=t("summary.chart.break_change", language),
+        empty_text=None if summary.count else t("summary.chart.empty", language),
+    )
+
+
+def render_chart(
+    data: ChartData, *, width_px: int = CHART_SIZE[0], height_px: int = CHART_SIZE[1]
+) -> bytes:
+    """Draw ``data`` as a PNG of exactly ``width_px`` x ``height_px`` pixels."""
+    if width_px < 200 or height_px < 150:
+        raise ValueError(f"chart too small: {width_px}x{height_px}")
+    scale = min(width_px / CHART_SIZE[0], height_px / CHART_SIZE[1])
+    figure = Figure(
+        figsize=(width_px / _DPI, height_px / _DPI),
+        dpi=_DPI,
+        facecolor=BACKGROUND,
+    )
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes(_AXES_BOX)
+    _draw(figure, axes, data, scale)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="png", dpi=_DPI, facecolor=BACKGROUND, metadata={"Software": None}
+    )
+    return buffer.getvalue()
+
+
+def _draw(figure: Figure, axes: Axes, data: ChartData, scale: float) -> None:
+    count = len(data.means)
+    tick_size = 24 * scale
+    axes.set_facecolor(BACKGROUND)
+    axes.set_xlim(-0.6, max(count, 1) - 0.4)
+    axes.set_ylim(MIN_RATING - 0.4, MAX_RATING + 0.4)
+    axes.set_yticks(range(MIN_RATING, MAX_RATING + 1, 2))
+    axes.set_xticks(list(data.tick_indices), [data.labels[i] for i in data.tick_indices])
+    axes.tick_params(axis="both", labelsize=tick_size, colors=INK, length=0, pad=10 * scale)
+    axes.grid(axis="y", color=GRID, linewidth=1.5 * scale)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.spines["bottom"].set_color(MUTED)
+    axes.spines["bottom"].set_linewidth(1.5 * scale)
+    axes.set_ylabel(data.y_label, fontsize=tick_size, color=MUTED, labelpad=12 * scale)
+    axes.set_title(
+        data.title, fontsize=34 * scale, color=INK, loc="left", pad=20 * scale, fontweight="bold"
+    )
+
+    marks = scale * (1.0 if count <= 2 * WEEK_DAYS else 0.75)
+    _draw_range(axes, data)
+    _draw_means(axes, data, marks)
+    _draw_breaks(axes, data, marks)
+
+    if data.empty_text:
+        axes.text(
+            (count - 1) / 2,
+            (MIN_RATING + MAX_RATING) / 2,
+            data.empty_text,
+            ha="center",
+            va="center",
+            fontsize=tick_size,
+            color=MUTED,
+            wrap=True,
+            bbox={"facecolor": BACKGROUND, "edgecolor": "none", "pad": 8 * scale},
+        )
+        return
+    handles: list[Line2D | Patch] = [
+        Line2D([], [], color=BLUE, linewidth=4 * scale, marker="o", markersize=12 * scale),
+        Patch(facecolor=SKY_BLUE, alpha=_BAND_ALPHA, edgecolor="none"),
+    ]
+    labels = [data.mean_label, data.range_label]
+    if data.breaks:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=VERMILLION,
+                linewidth=3 * scale,
+                marker="^",
+                markersize=14 * scale,
+            )
+        )
+        labels.append(data.break_label)
+    figure.legend(
+        handles,
+        labels,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncols=len(handles),
+        frameon=False,
+        fontsize=22 * scale,
+        labelcolor=INK,
+        handlelength=1.5,
+        columnspacing=1.4,
+        handletextpad=0.5,
+    )
+
+
+def _runs(values: Sequence[object]) -> list[list[int]]:
+    """Consecutive indices whose value is not ``None``."""
+    runs: list[list[int]] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _draw_range(axes: Axes, data: ChartData) -> None:
+    half = 0.14
+    for run in _runs(data.mins):
+        xs: list[float] = []
+        lows: list[float] = []
+        highs: list[float] = []
+        for index in run:
+            low, high = data.mins[index], data.maxs[index]
+            assert low is not None and high is not None
+            ends = [index - half, index + half] if len(run) == 1 else [index]
+            xs += ends
+            lows += [low] * len(ends)
+            highs += [high] * len(ends)
+        axes.fill_between(xs, lows, highs, color=SKY_BLUE, alpha=_BAND_ALPHA, linewidth=0, zorder=1)
+
+
+def _draw_means(axes: Axes, data: ChartData, scale: float) -> None:
+    for run in _runs(data.means):
+        values = [mean for i in run if (mean := data.means[i]) is not None]
+        axes.plot(
+            run,
+            values,
+            color=BLUE,
+            linewidth=4 * scale,
+            marker="o",
+            markersize=12 * scale,
+            markerfacecolor=BLUE,
+            markeredgecolor=BACKGROUND,
+            markeredgewidth=2 * scale,
+            solid_capstyle="round",
+            zorder=3,
+        )
+
+
+def _draw_breaks(axes: Axes, data: ChartData, scale: float) -> None:
+    by_day: dict[int, list[BreakMarker]] = defaultdict(list)
+    for marker in data.breaks:
+        by_day[marker.day].append(marker)
+    for day, markers in by_day.items():
+        spacing = min(0.16, 0.7 / len(markers))
+        first = day + 0.25 - spacing * (len(markers) - 1) / 2
+        for position, marker in enumerate(markers):
+            x = first + spacing * position if len(markers) > 1 else day + 0.25
+            axes.plot(
+                [x],
+                [marker.before],
+                marker="o",
+                markersize=10 * scale,
+                markerfacecolor=BACKGROUND,
+                markeredgecolor=VERMILLION,
+                markeredgewidth=2.5 * scale,
+                linestyle="none",
+                zorder=4,
+            )
+            if marker.after == marker.before:
+                axes.plot(
+                    [x],
+                    [marker.after],
+                    marker="o",
+                    markersize=5 * scale,
+                    color=VERMILLION,
+                    linestyle="none",
+                    zorder=5,
+                )
+                continue
+            axes.annotate(
+                "",
+                xy=(x, marker.after),
+                xytext=(x, marker.before),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": VERMILLION,
+                    "linewidth": 3 * scale,
+                    "mutation_scale": 26 * scale,
+                    "shrinkA": 6 * scale,
+                    "shrinkB": 0,
+                },
+                zorder=4,
+            )

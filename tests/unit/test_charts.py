@@ -1,0 +1,175 @@
+"""Tests for the summary chart: the data it shows and the PNG it produces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.charts import (
+    CHART_SIZE,
+    BreakMarker,
+    ChartData,
+    chart_data,
+    render_chart,
+    tick_indices,
+)
+from bot.stats import BreakRecord, Rating, summarize
+
+UTC = dt.UTC
+BERLIN = "Europe/Berlin"
+END = dt.datetime(2026, 10, 25, 20, 0, tzinfo=UTC)  # week: Monday 19 to Sunday 25 October
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def local(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 10, day, hour, minute, tzinfo=ZoneInfo(BERLIN)).astimezone(UTC)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == PNG_SIGNATURE
+    assert png[12:16] == b"IHDR"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+RATINGS = [
+    Rating(local(19, 0, 30), 4, "checkin"),  # 22:30 UTC on Sunday 18th, but Monday locally
+    Rating(local(19, 20), 6, "quick"),
+    Rating(local(21, 9), 3, "checkin"),
+    Rating(local(21, 13), 4, "checkin"),
+    Rating(local(21, 21), 8, "checkin"),
+    Rating(local(25, 23, 30), 7, "checkin"),
+]
+BREAKS = [
+    BreakRecord(local(19, 0, 10), 3, 6, True),  # Monday, just after midnight
+    BreakRecord(local(21, 14), 4, 4, True),
+    BreakRecord(local(21, 18), 2, 5, True),
+    BreakRecord(local(22, 10), 3, None, True),  # no after-rating
+    BreakRecord(local(23, 10), 2, 7, False),  # not completed
+    BreakRecord(local(18, 10), 1, 9, True),  # before the period
+]
+
+
+def week_data() -> ChartData:
+    summary = summarize(RATINGS, BREAKS, zone=BERLIN, period_end=END)
+    return chart_data(summary, BREAKS, zone=BERLIN)
+
+
+def test_chart_data_per_day_values_with_gaps() -> None:
+    data = week_data()
+    assert data.labels == ("Mon 19", "Tue 20", "Wed 21", "Thu 22", "Fri 23", "Sat 24", "Sun 25")
+    assert data.tick_indices == (0, 1, 2, 3, 4, 5, 6)
+    assert data.means == (5.0, None, 5.0, None, None, None, 7.0)
+    assert data.mins == (4, None, 3, None, None, None, 7)
+    assert data.maxs == (6, None, 8, None, None, None, 7)
+    assert data.empty_text is None
+
+
+def test_chart_data_break_markers() -> None:
+    data = week_data()
+    assert data.breaks == ((0, 3, 6), (2, 4, 4), (2, 2, 5))
+    assert data.breaks[0] == BreakMarker(day=0, before=3, after=6)
+
+
+def test_break_markers_follow_the_local_day_and_time_order() -> None:
+    late = BreakRecord(local(20, 23, 30), 5, 6, True)  # 21:30 UTC, Tuesday locally
+    early = BreakRecord(local(20, 7), 1, 2, True)
+    summary = summarize([], [late, early], zone=BERLIN, period_end=END)
+    assert chart_data(summary, [late, early], zone=BERLIN).breaks == ((1, 1, 2), (1, 5, 6))
+    # In Tokyo the period runs Tuesday 20 to Monday 26, and 21:30 UTC on Tuesday is
+    # already Wednesday morning.
+    tokyo = summarize([], [late, early], zone="Asia/Tokyo", period_end=END)
+    assert tokyo.start == dt.date(2026, 10, 20)
+    assert chart_data(tokyo, [late, early], zone="Asia/Tokyo").breaks == ((0, 1, 2), (1, 5, 6))
+
+
+def test_chart_texts_come_from_the_catalogue_or_parameters() -> None:
+    data = week_data()
+    assert data.title == "Your mood this week"
+    assert data.y_label == "Mood (0–10)"
+    assert (data.mean_label, data.range_label, data.break_label) == (
+        "Daily average",
+        "Lowest to highest",
+        "Break: before → after",
+    )
+    month = summarize(RATINGS, BREAKS, zone=BERLIN, period_end=END, days=30)
+    assert chart_data(month, BREAKS, zone=BERLIN).title == "Your mood over the last 30 days"
+    own = chart_data(month, BREAKS, zone=BERLIN, title="Custom")
+    assert own.title == "Custom"
+
+
+def test_empty_period_chart_data() -> None:
+    summary = summarize([], [], zone=BERLIN, period_end=END)
+    data = chart_data(summary, [], zone=BERLIN)
+    assert data.means == (None,) * 7
+    assert data.breaks == ()
+    assert data.empty_text
+
+
+def test_month_labels_every_few_days_ending_today() -> None:
+    summary = summarize(RATINGS, BREAKS, zone=BERLIN, period_end=END, days=30)
+    data = chart_data(summary, BREAKS, zone=BERLIN)
+    assert len(data.labels) == len(data.means) == 30
+    assert data.labels[0] == "Sat 26" and data.labels[-1] == "Sun 25"
+    assert data.tick_indices == (1, 5, 9, 13, 17, 21, 25, 29)
+    assert data.means[23] == 5.0 and data.means[24] is None
+    assert data.breaks == ((22, 1, 9), (23, 3, 6), (25, 4, 4), (25, 2, 5))
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (0, ()),
+        (1, (0,)),
+        (7, (0, 1, 2, 3, 4, 5, 6)),
+        (8, (0, 1, 2, 3, 4, 5, 6, 7)),
+        (14, (1, 3, 5, 7, 9, 11, 13)),
+    ],
+)
+def test_tick_indices(days: int, expected: tuple[int, ...]) -> None:
+    assert tick_indices(days) == expected
+
+
+def test_render_chart_is_a_png_of_the_requested_size() -> None:
+    assert CHART_SIZE == (1200, 800)
+    png = render_chart(week_data())
+    assert png_size(png) == (1200, 800)
+    assert png_size(render_chart(week_data(), width_px=600, height_px=400)) == (600, 400)
+
+
+def test_render_chart_empty_and_month() -> None:
+    empty = chart_data(summarize([], [], zone=BERLIN, period_end=END), [], zone=BERLIN)
+    assert png_size(render_chart(empty)) == CHART_SIZE
+    month = summarize(RATINGS, BREAKS, zone=BERLIN, period_end=END, days=30)
+    assert png_size(render_chart(chart_data(month, BREAKS, zone=BERLIN))) == CHART_SIZE
+
+
+def test_render_chart_rejects_tiny_sizes() -> None:
+    with pytest.raises(ValueError):
+        render_chart(week_data(), width_px=10, height_px=10)
+
+
+def test_render_chart_is_deterministic_across_threads() -> None:
+    data = week_data()
+    expected = render_chart(data)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: render_chart(data), range(4)))
+    assert all(result == expected for result in results)
+
+
+def test_charts_never_load_pyplot() -> None:
+    code = (
+        "import sys, datetime as dt\n"
+        "from bot.charts import chart_data, render_chart\n"
+        "from bot.stats import summarize\n"
+        "end = dt.datetime(2026, 10, 25, tzinfo=dt.UTC)\n"
+        "render_chart(chart_data(summarize([], [], zone='UTC', period_end=end), [], zone='UTC'))\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, timeout=60)
