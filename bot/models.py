@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -124,3 +124,89 @@ class Conversation(SQLModel, table=True):
     version: int = Field(default=0, description="bumped on every change, for optimistic locking")
     updated_at: datetime = _ts()
     expires_at: datetime = _ts(index=True)
+
+
+class DeliveryKind(StrEnum):
+    """What a scheduled delivery sends."""
+
+    CHECKIN = "checkin"
+    SUMMARY = "summary"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a scheduled delivery is in its life."""
+
+    PENDING = "pending"  # waiting for its time (or its next attempt)
+    CLAIMED = "claimed"  # an instance is sending it right now
+    SENT = "sent"
+    SNOOZED = "snoozed"  # sent, then the person asked to be asked again later
+    SKIPPED = "skipped"  # not sent: paused, switched off, or past the grace window
+    FAILED = "failed"  # not sent: blocked by the person, or gave up after retries
+    UNCERTAIN = "uncertain"  # the send timed out: maybe delivered, so never repeated
+
+
+class CheckinSchedule(SQLModel, table=True):
+    """A person's check-in choices (times are in ``checkin_times``)."""
+
+    __tablename__ = "checkin_schedules"
+
+    user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
+    enabled: bool = Field(default=False)
+    weekdays: int = Field(default=0b1111111, description="bit 0 = Monday ... bit 6 = Sunday")
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    paused: bool = Field(default=False)
+    paused_until: datetime | None = _ts(nullable=True)
+    summary_enabled: bool = Field(default=True)
+    summary_weekday: int = Field(default=6, description="0 = Monday ... 6 = Sunday")
+    summary_time: time = Field(default=time(18, 0))
+    updated_at: datetime = _ts()
+
+
+class CheckinTime(SQLModel, table=True):
+    """One local time of day for check-ins (up to four per person)."""
+
+    __tablename__ = "checkin_times"
+    __table_args__ = (sa.UniqueConstraint("user_id", "at", name="uq_checkin_time"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    at: time
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message (a check-in prompt or a weekly summary) for one slot.
+
+    The unique key on (user, kind, slot) makes a second send of the same slot impossible,
+    whichever instance plans or claims it.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind", "slot_key", name="uq_delivery_slot"),
+        sa.Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=16)
+    slot_key: str = Field(max_length=40, description="local date and time, e.g. 2026-03-29T02:30")
+    due_at: datetime = _ts()
+    next_attempt_at: datetime = _ts()
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = _ts(nullable=True)
+    sent_at: datetime | None = _ts(nullable=True)
+    message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    rating_id: int | None = Field(default=None, foreign_key="mood_ratings.id", ondelete="SET NULL")
+    detail: str | None = Field(default=None, max_length=200)
+
+
+class RatingTag(SQLModel, table=True):
+    """A feeling tag chosen with a rating (anxious, calm, ...)."""
+
+    __tablename__ = "rating_tags"
+
+    rating_id: int = Field(primary_key=True, foreign_key="mood_ratings.id", ondelete="CASCADE")
+    tag: str = Field(primary_key=True, max_length=24)

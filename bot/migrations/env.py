@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-
-from alembic import context
 from typing import Any
 
-import sqlalchemy as sa
+from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
