@@ -89,6 +89,8 @@ async def run_demo(
         out.write(HINT)
         out.flush()
         async with app:
+            assert app.post_init is not None and app.post_shutdown is not None
+            await app.post_init(app)  # run_polling would call these; here we start by hand
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=5)
@@ -102,5 +104,6 @@ async def run_demo(
             finally:
                 await app.updater.stop()
                 await app.stop()
+                await app.post_shutdown(app)
     out.write("\nTake care. 🌿\n")
     return 0

@@ -53,7 +53,8 @@ class Turn:
     text: str | None = None
     args: Sequence[str] = ()
     ref: int = 0
-    answered: bool = field(default=False, repr=False)
+    outbox: list[Callable[[], Awaitable[object]]] = field(default_factory=list, repr=False)
+    toast_text: str | None = field(default=None, repr=False)
 
     @property
     def language(self) -> str | None:
@@ -69,33 +70,51 @@ class Turn:
         """A catalogue text in the person's language."""
         return t(key, self.language, variant=variant, **fields)
 
-    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-        """Send a message to the person."""
-        return await self.context.bot.send_message(
-            chat_id=self.chat_id, text=text[:MAX_TEXT], reply_markup=keyboard
-        )
+    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        """Queue a message to the person (sent once the step's changes are stored)."""
+        bot, chat_id = self.context.bot, self.chat_id
+
+        async def send() -> Message:
+            return await bot.send_message(
+                chat_id=chat_id, text=text[:MAX_TEXT], reply_markup=keyboard
+            )
+
+        self.outbox.append(send)
 
     async def toast(self, text: str | None = None) -> None:
-        """Answer the pressed button (once), optionally with a short notice."""
-        query = self.update.callback_query
-        if query is None or self.answered:
-            return
-        self.answered = True
-        await query.answer(text=text[:200] if text else None)
+        """Set the short notice shown when the pressed button is answered."""
+        if text:
+            self.toast_text = text[:200]
 
     async def close_buttons(self, choice: str | None = None) -> None:
-        """Take the buttons off the pressed message, showing the choice made if given."""
+        """Queue taking the buttons off the pressed message, showing the choice made if given."""
         query = self.update.callback_query
         message = query.message if query else None
         if not isinstance(message, Message):
             return
+        found: Message = message
+
+        async def close() -> None:
+            try:
+                if choice and found.text:
+                    await found.edit_text(f"{found.text}\n\n{choice}"[:MAX_TEXT])
+                elif found.reply_markup is not None:
+                    await found.edit_reply_markup(reply_markup=None)
+            except BadRequest as exc:  # already edited by a double tap, or too old
+                log.debug("could not close buttons: %s", exc.message)
+
+        self.outbox.append(close)
+
+    async def deliver(self) -> None:
+        """Send what the step queued, in order, then answer the pressed button."""
         try:
-            if choice and message.text:
-                await message.edit_text(f"{message.text}\n\n{choice}"[:MAX_TEXT])
-            elif message.reply_markup is not None:
-                await message.edit_reply_markup(reply_markup=None)
-        except BadRequest as exc:  # already edited by a double tap, or too old
-            log.debug("could not close buttons: %s", exc.message)
+            for action in self.outbox:
+                await action()
+        finally:
+            self.outbox.clear()
+            query = self.update.callback_query
+            if query is not None:
+                await query.answer(text=self.toast_text)
 
 
 StepFn = Callable[[Turn], Awaitable[str]]
@@ -188,6 +207,8 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             else:
                 await self._message(turn)
             await session.commit()
+        # state first, then what the person sees: a crash in between loses no answer
+        await turn.deliver()
 
     async def _live_conversation(self, turn: Turn) -> Conversation | None:
         conversation = await crud.get_conversation(turn.session, user_id=self._uid(turn))
@@ -269,7 +290,6 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         chat = turn.update.effective_chat
         if data is None or flow is None or (chat is not None and chat.type != "private"):
             await self.on_forged_button(turn)
-            await turn.toast()
             return
         turn.callback = data
         conversation = turn.conversation
@@ -291,7 +311,6 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             else:
                 turn.ref = data.ref
                 await self._advance(turn, flow, fn)
-        await turn.toast()
 
     def _step(self, conversation: Conversation | None) -> Step | None:
         if conversation is None:

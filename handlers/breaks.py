@@ -97,13 +97,18 @@ async def _resend(turn: Turn, state: BreakState) -> None:
 
 
 async def _ask_difficulty(turn: Turn, brk: Break) -> str:
-    await turn.say(turn.t("break.ask_difficulty"), keyboards.skip_or_stop(Flow.BREAK, turn.ref, turn.language))
+    await turn.say(
+        turn.t("break.ask_difficulty"), keyboards.skip_or_stop(Flow.BREAK, turn.ref, turn.language)
+    )
     return BreakState.DIFFICULTY
 
 
 async def _show_mindfulness(turn: Turn, brk: Break) -> str:
     await _reach(turn, brk, BreakState.MINDFULNESS)
-    await turn.say(turn.t("break.mindfulness", variant=brk.variant), keyboards.next_or_stop(turn.ref, turn.language))
+    await turn.say(
+        turn.t("break.mindfulness", variant=brk.variant),
+        keyboards.next_or_stop(turn.ref, turn.language),
+    )
     return BreakState.MINDFULNESS
 
 
@@ -127,7 +132,9 @@ async def _show_self_kindness(turn: Turn, brk: Break) -> str:
 
 async def _ask_need(turn: Turn, brk: Break) -> str:
     await _reach(turn, brk, BreakState.NEED)
-    await turn.say(turn.t("break.ask_need"), keyboards.skip_or_stop(Flow.BREAK, turn.ref, turn.language))
+    await turn.say(
+        turn.t("break.ask_need"), keyboards.skip_or_stop(Flow.BREAK, turn.ref, turn.language)
+    )
     return BreakState.NEED
 
 
@@ -266,13 +273,19 @@ async def skip_after(turn: Turn) -> str:
 
 
 async def _finish(turn: Turn, value: int | None) -> str:
-    brk = await _rate(turn, value, RatingKind.BREAK_AFTER) if value is not None else await _current(turn)
+    brk = (
+        await _rate(turn, value, RatingKind.BREAK_AFTER)
+        if value is not None
+        else await _current(turn)
+    )
     await crud.end_break(turn.session, brk=brk, status=BreakStatus.COMPLETED, now=turn.now)
     key = closing_key(brk.mood_before, brk.mood_after)
     text = turn.t(key, variant=brk.variant, before=brk.mood_before, after=brk.mood_after)
     if key == "break.closing_lower":
         await turn.say(text)
-        await turn.say(turn.t("break.grounding_offer"), keyboards.grounding(turn.ref, turn.language))
+        await turn.say(
+            turn.t("break.grounding_offer"), keyboards.grounding(turn.ref, turn.language)
+        )
     else:
         await turn.say(text)
     return END

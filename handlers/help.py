@@ -33,7 +33,9 @@ async def free_text(turn: Turn) -> str:
         return KEEP
     if turn.text and len(turn.text) > HUGE_TEXT:
         await turn.say(turn.t("fallback.huge_text"))
-    await turn.say(turn.t("fallback.free_text", variant=turn.update.update_id), keyboards.menu(turn.language))
+    await turn.say(
+        turn.t("fallback.free_text", variant=turn.update.update_id), keyboards.menu(turn.language)
+    )
     return KEEP
 
 

@@ -61,7 +61,10 @@ async def _rated(turn: Turn, value: int) -> str:
     )
     assert rating is not None and rating.id is not None
     turn.ref = rating.id
-    await turn.say(turn.t("mood.ask_note"), keyboards.skip_or_stop(Flow.MOOD, rating.id, turn.language, stop=False))
+    await turn.say(
+        turn.t("mood.ask_note"),
+        keyboards.skip_or_stop(Flow.MOOD, rating.id, turn.language, stop=False),
+    )
     return MoodState.NOTE
 
 
@@ -93,7 +96,12 @@ async def skip_note(turn: Turn) -> str:
 async def _save(turn: Turn, value: int, note: str | None) -> str:
     assert turn.user.id is not None
     await crud.add_rating(
-        turn.session, user_id=turn.user.id, value=value, kind=RatingKind.QUICK, now=turn.now, note=note
+        turn.session,
+        user_id=turn.user.id,
+        value=value,
+        kind=RatingKind.QUICK,
+        now=turn.now,
+        note=note,
     )
     if note:
         await screen_and_support(turn)

@@ -24,7 +24,11 @@ async def start(turn: Turn) -> str:
     if turn.user.time_zone is not None:
         await turn.say(turn.t("start.welcome_back", variant=turn.user.id or 0, name=name))
         await turn.say(turn.t("start.ready"), keyboards.menu(turn.language))
-        return END if turn.conversation is not None and turn.conversation.flow == "onboarding" else KEEP
+        return (
+            END
+            if turn.conversation is not None and turn.conversation.flow == "onboarding"
+            else KEEP
+        )
     urgent = format_help_short(user_country(turn), turn.language)
     await turn.say(turn.t("start.welcome", name=name, urgent=urgent))
     await turn.say(turn.t("start.ask_timezone"), keyboards.time_zones(turn.language))
@@ -74,7 +78,9 @@ async def _set_zone(turn: Turn, zone: str) -> str:
     first_time = turn.user.time_zone is None
     await crud.set_time_zone(turn.session, user=turn.user, zone=zone)
     await after_zone_change(turn, zone)
-    await turn.say(turn.t("start.timezone_set", zone=zone, local_time=local_now_label(turn.now, zone)))
+    await turn.say(
+        turn.t("start.timezone_set", zone=zone, local_time=local_now_label(turn.now, zone))
+    )
     if first_time:
         await turn.say(turn.t("start.ready"), keyboards.menu(turn.language))
     return END

@@ -1,0 +1,63 @@
+"""Fixtures: the emulator, a database per test (SQLite and PostgreSQL), the running bot."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import BotApiEmulator
+from tests.support.botapi import BotApiSpec
+from tests.support.harness import POSTGRES_URL, FakeClock, Harness, make_settings, reset_postgres
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def botapi_spec() -> BotApiSpec:
+    """The official Bot API description."""
+    return BotApiSpec.load()
+
+
+@pytest.fixture
+def emulator(botapi_spec: BotApiSpec) -> Iterator[BotApiEmulator]:
+    """A local Bot API server that checks every request against the official description."""
+    with BotApiEmulator(validator=botapi_spec.validate) as emu:
+        yield emu
+        assert emu.violations == [], f"invalid Bot API requests: {emu.violations}"
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: an SQLite file, or the PostgreSQL test database reset."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kindbreak.sqlite3'}"
+    try:
+        await reset_postgres(POSTGRES_URL)
+    except OSError as exc:
+        if os.environ.get("KINDBREAK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The fake clock every test bot runs on."""
+    return FakeClock()
+
+
+@pytest.fixture
+async def harness(
+    emulator: BotApiEmulator, database_url: str, clock: FakeClock, tmp_path: Path
+) -> AsyncIterator[Harness]:
+    """One running bot instance."""
+    h = Harness(emulator=emulator, settings=make_settings(database_url, tmp_path), clock=clock)
+    await h.start()
+    try:
+        yield h
+    finally:
+        for app in list(h.apps):
+            await h.stop(app)

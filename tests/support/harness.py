@@ -1,0 +1,174 @@
+"""The end-to-end harness: the real application, real HTTP, the local Bot API emulator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.engine import make_url
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.app import build_application
+from bot.config import Secret, Settings
+from bot.context import KBApplication, Services
+from bot.db import create_engine, session_factory
+from bot.emulator import BotApiEmulator, BotMessage
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        """The current fake instant."""
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        """Move time forward."""
+        self.current += timedelta(**delta)
+        return self.current
+
+    def set(self, instant: datetime) -> None:
+        """Jump to an instant."""
+        assert instant.tzinfo is not None
+        self.current = instant
+
+
+async def reset_postgres(url: str) -> None:
+    """Drop and recreate the public schema of the test database."""
+    parsed = make_url(url)
+    conn = await asyncpg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        database=parsed.database or "test",
+    )
+    try:
+        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for a test bot."""
+    base = Settings(
+        telegram_bot_token=Secret("123456:emulated-token"),
+        database_url=database_url,
+        chart_dir=tmp_path / "charts",
+    )
+    return replace(base, **overrides)
+
+
+@dataclass
+class Harness:
+    """One running bot against the emulator, restartable on the same database."""
+
+    emulator: BotApiEmulator
+    settings: Settings
+    clock: FakeClock
+    apps: list[KBApplication] = field(default_factory=list)
+
+    @property
+    def app(self) -> KBApplication:
+        """The application started last."""
+        return self.apps[-1]
+
+    @property
+    def services(self) -> Services:
+        """The shared resources of the latest application."""
+        services = self.app.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
+    async def start(self, instance: str = "test-1") -> KBApplication:
+        """Build and start one more bot instance on the same database."""
+        app = build_application(
+            self.settings,
+            token=self.emulator.token,
+            api_url=self.emulator.api_url,
+            clock=self.clock,
+            instance=instance,
+        )
+        await app.initialize()
+        assert app.post_init is not None  # run_polling calls it; started by hand, so do we
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=2)
+        self.apps.append(app)
+        return app
+
+    async def stop(self, app: KBApplication | None = None) -> None:
+        """Stop one instance (the latest by default)."""
+        target = app or self.app
+        if target.updater is not None and target.updater.running:
+            await target.updater.stop()
+        if target.running:
+            await target.stop()
+        await target.shutdown()
+        if target.post_shutdown is not None:
+            await target.post_shutdown(target)
+        self.apps.remove(target)
+
+    async def restart(self) -> KBApplication:
+        """Stop the bot and start a fresh one: nothing is kept in memory across this."""
+        await self.stop()
+        return await self.start(instance="test-restarted")
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A separate database session for assertions."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                yield session
+        finally:
+            await engine.dispose()
+
+    async def say(self, user_id: int, text: str, *, timeout: float = 5.0) -> BotMessage:
+        """Send a text and return the first bot message that follows."""
+        mark = self.emulator.mark(user_id)
+        self.emulator.send_text(user_id, text)
+        return await self.emulator.next_message(user_id, after=mark, timeout=timeout)
+
+    async def replies(
+        self, user_id: int, count: int, *, after: int, timeout: float = 5.0
+    ) -> list[BotMessage]:
+        """Wait until ``count`` new bot messages arrived after message id ``after``."""
+
+        def ready() -> list[BotMessage] | None:
+            new = [m for m in self.emulator.chat_messages(user_id) if m.message_id > after]
+            return new if len(new) >= count else None
+
+        return await self.emulator.wait_for(ready, timeout=timeout)
+
+    async def tap(self, user_id: int, label: str, *, expect: int = 1) -> list[BotMessage]:
+        """Press a button by label; wait for the answer and ``expect`` new messages."""
+        mark = self.emulator.mark(user_id)
+        query_id = self.emulator.press(user_id, label)
+        await self.emulator.wait_callback_answered(query_id)
+        if expect == 0:
+            return []
+        return await self.replies(user_id, expect, after=mark)
+
+
+async def onboard(
+    h: Harness, user_id: int, *, zone_label: str = "Berlin", first_name: str = "Sam"
+) -> None:
+    """A new person says /start and picks a time zone button."""
+    h.emulator.add_user(user_id, first_name=first_name)
+    mark = h.emulator.mark(user_id)
+    h.emulator.send_text(user_id, "/start")
+    await h.replies(user_id, 2, after=mark)
+    await h.tap(user_id, zone_label, expect=2)
