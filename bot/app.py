@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import socket
-from datetime import timedelta
 from typing import cast
 
 from telegram import BotCommand, Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -20,15 +21,27 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KBApplication, KBContext, Services
 from bot.db import create_engine, migrate, session_factory
-from bot.flow import FlowRouter, FlowSpec, expire_conversations
+from bot.flow import FlowRouter, FlowSpec
+from bot.jobs import schedule_jobs
 from bot.texts import t
-from handlers import breaks, help, mood, onboarding
+from handlers import breaks, checkin, checkin_settings, help, mood, onboarding, summary
 
 log = logging.getLogger(__name__)
 
 # the command menu Telegram shows, in this order (each must be handled by a flow)
-MENU_COMMANDS = ("break", "mood", "urgent", "timezone", "help", "start", "cancel")
-SWEEP_INTERVAL = timedelta(minutes=1)
+MENU_COMMANDS = (
+    "break",
+    "mood",
+    "checkins",
+    "summary",
+    "pause",
+    "resume",
+    "urgent",
+    "timezone",
+    "help",
+    "start",
+    "cancel",
+)
 
 
 def build_flows() -> list[FlowSpec]:
@@ -37,6 +50,9 @@ def build_flows() -> list[FlowSpec]:
         onboarding.build_flow(),
         breaks.build_flow(),
         mood.build_flow(),
+        checkin.build_flow(),
+        checkin_settings.build_flow(),
+        summary.build_flow(),
         help.build_flow(),
     ]
 
@@ -82,6 +98,7 @@ def build_application(
     api_url: str | None = None,
     clock: Clock | None = None,
     instance: str | None = None,
+    rate_limit: bool = True,
 ) -> KBApplication:
     """The bot application, ready for ``run_polling`` (or start/stop by hand in tests)."""
     if token is None:
@@ -104,15 +121,10 @@ def build_application(
             instance=name,
         )
         await app.bot.set_my_commands(bot_commands(flows))
-        kb_app = cast(KBApplication, app)
-        by_name = {f.name: f for f in flows}
-
-        async def sweep(context: KBContext) -> None:
-            await expire_conversations(context, by_name)
-
-        assert kb_app.job_queue is not None
-        kb_app.job_queue.run_repeating(
-            sweep, interval=SWEEP_INTERVAL, first=SWEEP_INTERVAL, name="expire-conversations"
+        schedule_jobs(
+            cast(KBApplication, app),
+            {f.name: f for f in flows},
+            dispatch_every=settings.dispatch_interval_seconds,
         )
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -120,10 +132,13 @@ def build_application(
         if isinstance(services, Services):
             await services.engine.dispose()
 
+    builder = ApplicationBuilder()
+    if rate_limit:
+        # Telegram's limits: ~30 messages/s overall, 20/min per group; waits out a 429's retry_after
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     app = cast(
         KBApplication,
-        ApplicationBuilder()
-        .token(token)
+        builder.token(token)
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .context_types(ContextTypes(context=KBContext))
@@ -139,6 +154,8 @@ def register_handlers(app: KBApplication, flows: list[FlowSpec]) -> None:
     """The one place handlers are added; order within group 0 matters."""
     # 1. group chats: no flows there, only an invitation to a private chat
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, help.group_chat))
-    # 2. everything in private chats, and every button press, by stored conversation state
+    # 2. the person blocked or unblocked the bot: check-ins stop or start again
+    app.add_handler(ChatMemberHandler(help.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    # 3. everything in private chats, and every button press, by stored conversation state
     app.add_handler(build_router(flows))
     app.add_error_handler(on_error)

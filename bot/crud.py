@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import Break, BreakStatus, Conversation, MoodRating, User
+from bot.models import Break, BreakStatus, Conversation, Delivery, MoodRating, RatingTag, User
+
+
+class Touched(NamedTuple):
+    """A user found or created for an update."""
+
+    user: User
+    created: bool
+    reactivated: bool  # they had blocked the bot and are back
 
 
 async def get_user(session: AsyncSession, *, telegram_id: int) -> User | None:
@@ -26,8 +35,8 @@ async def touch_user(
     first_name: str,
     language_code: str | None,
     now: datetime,
-) -> tuple[User, bool]:
-    """Find or create the user, mark them seen and active; True when newly created."""
+) -> Touched:
+    """Find or create the user and mark them seen and active again."""
     user = await get_user(session, telegram_id=telegram_id)
     created = False
     if user is None:
@@ -48,13 +57,14 @@ async def touch_user(
             user = found
         else:
             created = True
+    reactivated = not user.active
     user.last_seen_at = now
     user.active = True
     if language_code:
         user.language_code = language_code[:16]
     session.add(user)
     await session.flush()
-    return user, created
+    return Touched(user, created, reactivated)
 
 
 async def set_time_zone(session: AsyncSession, *, user: User, zone: str) -> None:
@@ -115,6 +125,14 @@ async def start_break(session: AsyncSession, *, user_id: int, now: datetime, var
     return brk
 
 
+async def count_breaks(session: AsyncSession, *, user_id: int) -> int:
+    """How many breaks this person has started."""
+    result = await session.exec(
+        select(sa.func.count()).select_from(Break).where(Break.user_id == user_id)
+    )
+    return int(result.one())
+
+
 async def get_break(session: AsyncSession, *, break_id: int, user_id: int) -> Break | None:
     """A break of this user by id."""
     result = await session.exec(select(Break).where(Break.id == break_id, Break.user_id == user_id))
@@ -132,7 +150,9 @@ async def list_breaks(
     return result.all()
 
 
-async def end_break(session: AsyncSession, *, brk: Break, status: BreakStatus, now: datetime) -> None:
+async def end_break(
+    session: AsyncSession, *, brk: Break, status: BreakStatus, now: datetime
+) -> None:
     """Mark a break completed or abandoned (once)."""
     if brk.status != BreakStatus.IN_PROGRESS:
         return
@@ -215,3 +235,51 @@ async def expired_conversations(
         select(Conversation).where(Conversation.expires_at <= now).limit(limit)
     )
     return result.all()
+
+
+async def get_delivery(
+    session: AsyncSession, *, delivery_id: int, user_id: int, kind: str
+) -> Delivery | None:
+    """A delivery of this person by id and kind."""
+    result = await session.exec(
+        select(Delivery).where(
+            Delivery.id == delivery_id, Delivery.user_id == user_id, Delivery.kind == kind
+        )
+    )
+    return result.first()
+
+
+async def get_tags(session: AsyncSession, *, rating_id: int) -> set[str]:
+    """The feeling tags chosen with one rating."""
+    result = await session.exec(select(RatingTag.tag).where(RatingTag.rating_id == rating_id))
+    return set(result.all())
+
+
+async def toggle_tag(session: AsyncSession, *, rating_id: int, tag: str) -> set[str]:
+    """Add the tag to the rating, or take it off if it is there; returns the tags now chosen."""
+    existing = await session.get(RatingTag, (rating_id, tag))
+    if existing is not None:
+        await session.delete(existing)
+    else:
+        try:
+            async with session.begin_nested():
+                session.add(RatingTag(rating_id=rating_id, tag=tag))
+        except IntegrityError:
+            pass
+    await session.flush()
+    return await get_tags(session, rating_id=rating_id)
+
+
+async def tags_by_rating(
+    session: AsyncSession, *, rating_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    """Feeling tags for many ratings at once."""
+    if not rating_ids:
+        return {}
+    result = await session.exec(
+        select(RatingTag).where(col(RatingTag.rating_id).in_(list(rating_ids)))
+    )
+    tags: dict[int, list[str]] = {}
+    for row in result.all():
+        tags.setdefault(row.rating_id, []).append(row.tag)
+    return {k: tuple(sorted(v)) for k, v in tags.items()}

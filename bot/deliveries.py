@@ -69,9 +69,9 @@ async def get_schedule(session: AsyncSession, *, user_id: int) -> CheckinSchedul
 async def get_times(session: AsyncSession, *, user_id: int) -> list[time]:
     """A person's check-in times, earliest first."""
     result = await session.exec(
-        select(CheckinTime.at).where(CheckinTime.user_id == user_id).order_by(col(CheckinTime.at))
+        select(CheckinTime).where(CheckinTime.user_id == user_id).order_by(col(CheckinTime.at))
     )
-    return list(result.all())
+    return [row.at for row in result.all()]
 
 
 async def _insert_delivery(session: AsyncSession, *, user_id: int, kind: str, slot: Slot) -> bool:
@@ -98,6 +98,15 @@ async def _drop_pending(session: AsyncSession, *, user_id: int, kind: str) -> No
             col(Delivery.kind) == kind,
             col(Delivery.status) == DeliveryStatus.PENDING,
             ~col(Delivery.slot_key).contains(SNOOZE_MARK),
+        )
+    )
+
+
+async def drop_pending(session: AsyncSession, *, user_id: int) -> None:
+    """Remove everything still waiting to be sent to a person (they blocked the bot)."""
+    await session.exec(
+        sa.delete(Delivery).where(
+            col(Delivery.user_id) == user_id, col(Delivery.status) == DeliveryStatus.PENDING
         )
     )
 
@@ -233,6 +242,7 @@ class Claimed:
     due_at: datetime
     attempts: int
     chat_id: int
+    first_name: str
     language: str | None
     time_zone: str | None
 
@@ -267,7 +277,7 @@ async def claim_due(
     ids = list(claimed.scalars().all())
     if not ids:
         return []
-    rows = await session.exec(
+    rows = await session.execute(
         sa.select(Delivery, User)
         .join(User, col(User.id) == col(Delivery.user_id))
         .where(col(Delivery.id).in_(ids))
@@ -282,10 +292,12 @@ async def claim_due(
             due_at=d.due_at,
             attempts=d.attempts,
             chat_id=u.telegram_id,
+            first_name=u.first_name,
             language=u.language_code,
             time_zone=u.time_zone,
         )
-        for d, u in rows.all()
+        for d, u in rows.tuples().all()
+        if d.id is not None
     ]
 
 

@@ -138,6 +138,22 @@ _KNOWN_PARAM_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "link_preview_options": ("LinkPreviewOptions",),
         "reply_parameters": ("ReplyParameters",),
         "photo": ("InputFile", "String"),
+        **dict.fromkeys(
+            (
+                "text",
+                "caption",
+                "parse_mode",
+                "callback_query_id",
+                "url",
+                "action",
+                "language_code",
+                "file_id",
+                "inline_message_id",
+                "business_connection_id",
+                "message_effect_id",
+            ),
+            ("String",),
+        ),
     }
 )
 _TEXTUAL_TYPES = frozenset({"String", "InputFile"})
@@ -1500,7 +1516,7 @@ class BotApiEmulator:
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         *,
         description: str | None = None,
     ) -> T:
@@ -1545,7 +1561,7 @@ class BotApiEmulator:
         chat_id: int,
         *,
         after: int | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
     ) -> BotMessage:
         """The first bot message in a chat with message_id > ``after`` (default: now)."""
         floor = self.mark(chat_id) if after is None else after
@@ -1557,7 +1573,7 @@ class BotApiEmulator:
             find, timeout, description=f"a bot message in chat {chat_id} after #{floor}"
         )
 
-    async def wait_callback_answered(self, query_id: str, timeout: float = 5.0) -> JsonDict:  # noqa: ASYNC109
+    async def wait_callback_answered(self, query_id: str, timeout: float = 5.0) -> JsonDict:
         """The parameters the bot answered callback query ``query_id`` with."""
         return await self.wait_for(
             lambda: self.callback_answers.get(query_id),
@@ -1569,7 +1585,7 @@ class BotApiEmulator:
         self,
         method: str,
         predicate: Callable[[RecordedRequest], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         after_index: int = 0,
     ) -> RecordedRequest:
         """The first recorded ``method`` call from ``after_index`` on matching ``predicate``."""

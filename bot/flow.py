@@ -28,6 +28,7 @@ from telegram.ext import BaseHandler
 
 from bot import callbacks, crud
 from bot.context import KBContext
+from bot.deliveries import plan_user
 from bot.models import Conversation, User
 from bot.texts import t
 
@@ -104,6 +105,22 @@ class Turn:
                 log.debug("could not close buttons: %s", exc.message)
 
         self.outbox.append(close)
+
+    async def edit_buttons(self, keyboard: InlineKeyboardMarkup) -> None:
+        """Queue replacing the buttons of the pressed message."""
+        query = self.update.callback_query
+        message = query.message if query else None
+        if not isinstance(message, Message):
+            return
+        found: Message = message
+
+        async def edit() -> None:
+            try:
+                await found.edit_reply_markup(reply_markup=keyboard)
+            except BadRequest as exc:
+                log.debug("could not change buttons: %s", exc.message)
+
+        self.outbox.append(edit)
 
     async def deliver(self) -> None:
         """Send what the step queued, in order, then answer the pressed button."""
@@ -193,13 +210,15 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         assert tg_user is not None
         now = services.clock.now()
         async with services.sessions() as session:
-            user, _created = await crud.touch_user(
+            user, _created, reactivated = await crud.touch_user(
                 session,
                 telegram_id=tg_user.id,
                 first_name=tg_user.first_name,
                 language_code=tg_user.language_code,
                 now=now,
             )
+            if reactivated:  # back after blocking the bot: their check-ins start again
+                await plan_user(session, user=user, after=now)
             turn = Turn(update=update, context=context, session=session, user=user, now=now)
             turn.conversation = await self._live_conversation(turn)
             if update.callback_query is not None:

@@ -105,3 +105,54 @@ def private_chat(bot_username: str, language: str | None) -> InlineKeyboardMarku
             ]
         ]
     )
+
+
+FEELING_TAGS = (
+    "anxious",
+    "sad",
+    "angry",
+    "tired",
+    "overwhelmed",
+    "lonely",
+    "calm",
+    "content",
+    "grateful",
+    "hopeful",
+)
+SNOOZE_MINUTES = (30, 120)
+
+
+def checkin_prompt(delivery_id: int, language: str | None) -> InlineKeyboardMarkup:
+    """A check-in: 0–10, snooze and not now (buttons work whenever they are tapped)."""
+    numbers = [button(str(n), Flow.CHECKIN, "rate", delivery_id, str(n)) for n in range(11)]
+    later = [
+        button(
+            t(f"buttons.checkin.snooze_{m}", language), Flow.CHECKIN, "snooze", delivery_id, str(m)
+        )
+        for m in SNOOZE_MINUTES
+    ]
+    later.append(
+        button(t("buttons.checkin.not_now", language), Flow.CHECKIN, "notnow", delivery_id)
+    )
+    return markup(numbers[:6], numbers[6:], later)
+
+
+def feeling_tags(
+    rating_id: int, chosen: set[str], language: str | None, *, offer_break: bool
+) -> InlineKeyboardMarkup:
+    """Feeling tags to toggle (chosen ones ticked), Done, and a break for hard moments."""
+    tags = [
+        button(
+            ("✓ " if tag in chosen else "") + t(f"tags.{tag}", language),
+            Flow.CHECKIN,
+            "tag",
+            rating_id,
+            str(index),
+        )
+        for index, tag in enumerate(FEELING_TAGS)
+    ]
+    rows = [tags[i : i + 3] for i in range(0, len(tags), 3)]
+    rows.append([button(t("buttons.checkin.done", language), Flow.CHECKIN, "done", rating_id)])
+    if offer_break:
+        rows.append([button(t("buttons.start_break", language), Flow.BREAK, "start")])
+    return markup(*rows)

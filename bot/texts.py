@@ -68,7 +68,9 @@ class Catalogue:
         entry = self.entry(key, language)
         return 1 if isinstance(entry, str) else len(entry)
 
-    def text(self, key: str, language: str | None = None, *, variant: int = 0, **fields: object) -> str:
+    def text(
+        self, key: str, language: str | None = None, *, variant: int = 0, **fields: object
+    ) -> str:
         """The text for ``key``, choosing wording ``variant`` (modulo the count), formatted."""
         entry = self.entry(key, language)
         template = entry if isinstance(entry, str) else entry[variant % len(entry)]

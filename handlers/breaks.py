@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -73,9 +72,9 @@ async def start_break(turn: Turn) -> str:
         await _resend(turn, BreakState(conversation.state))
         return KEEP
     assert turn.user.id is not None
-    brk = await crud.start_break(
-        turn.session, user_id=turn.user.id, now=turn.now, variant=secrets.randbelow(1000)
-    )
+    # each break takes the next wording of every step, so repeated breaks don't feel canned
+    taken = await crud.count_breaks(turn.session, user_id=turn.user.id)
+    brk = await crud.start_break(turn.session, user_id=turn.user.id, now=turn.now, variant=taken)
     assert brk.id is not None
     turn.ref = brk.id
     await turn.say(turn.t("break.intro", variant=brk.variant))

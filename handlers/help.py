@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards
+from bot import crud, keyboards
 from bot.callbacks import Flow
 from bot.context import KBContext
 from bot.crisis import format_urgent
+from bot.deliveries import drop_pending, plan_user
 from bot.flow import KEEP, FlowSpec, Turn
 from bot.texts import t
 from handlers.common import screen_and_support, user_country
@@ -79,6 +80,27 @@ async def group_chat(update: Update, context: KBContext) -> None:
         t("fallback.group", language),
         reply_markup=keyboards.private_chat(context.bot.username, language),
     )
+
+
+async def membership(update: Update, context: KBContext) -> None:
+    """The person blocked the bot (check-ins stop) or came back (they start again)."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    services = context.services
+    now = services.clock.now()
+    blocked = change.new_chat_member.status in {"kicked", "left"}
+    async with services.sessions() as session:
+        user = await crud.get_user(session, telegram_id=change.chat.id)
+        if user is None:
+            return
+        user.active = not blocked
+        session.add(user)
+        if blocked:
+            await drop_pending(session, user_id=user.id or 0)
+        else:
+            await plan_user(session, user=user, after=now)
+        await session.commit()
 
 
 def build_flow() -> FlowSpec:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from bot import crud, keyboards
 from bot.callbacks import Flow
 from bot.crisis import format_help_short
+from bot.deliveries import plan_user
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.timezones import COMMON_ZONES, local_now_label, parse_timezone
 from handlers.common import user_country
@@ -87,8 +88,8 @@ async def _set_zone(turn: Turn, zone: str) -> str:
 
 
 async def after_zone_change(turn: Turn, zone: str) -> None:
-    """Hook for what follows the person's zone (their schedules); nothing by default."""
-    return None
+    """Check-ins and summaries follow the new zone (slots already sent are not repeated)."""
+    await plan_user(turn.session, user=turn.user, after=turn.now)
 
 
 def build_flow() -> FlowSpec:

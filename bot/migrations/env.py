@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -15,7 +15,7 @@ from bot import models  # registers the tables on SQLModel.metadata
 target_metadata = SQLModel.metadata
 
 
-def _render_item(kind: str, obj: Any, _autogen_context: Any) -> str | bool:
+def _render_item(kind: str, obj: Any, _autogen_context: Any) -> str | Literal[False]:
     """Write plain SQLAlchemy types into migrations, so they never import app code."""
     if kind == "type" and isinstance(obj, models.UTCDateTime):
         return "sa.DateTime(timezone=True)"

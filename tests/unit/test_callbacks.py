@@ -18,9 +18,24 @@ def test_round_trip_of_every_action() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [None, "", "b", "b:before", "b:before:1", "x:before:1:5", "b:teleport:1:5", "b:before:-1:5",
-     "b:before:01:5", "b:before:1:5:extra", "b:before:1:" + "9" * 30, "B:before:1:5",
-     "b:before:1:5\n", "b:before:1:ü", "m:rate:0:5' OR 1=1", "é" * 40],
+    [
+        None,
+        "",
+        "b",
+        "b:before",
+        "b:before:1",
+        "x:before:1:5",
+        "b:teleport:1:5",
+        "b:before:-1:5",
+        "b:before:01:5",
+        "b:before:1:5:extra",
+        "b:before:1:" + "9" * 30,
+        "B:before:1:5",
+        "b:before:1:5\n",
+        "b:before:1:ü",
+        "m:rate:0:5' OR 1=1",
+        "é" * 40,
+    ],
 )
 def test_forged_data_is_refused(data: str | None) -> None:
     assert parse(data) is None

@@ -19,7 +19,9 @@ def test_defaults_run_the_demo_on_sqlite() -> None:
 
 
 def test_token_and_api_url() -> None:
-    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/"})
+    settings = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/"}
+    )
     assert not settings.demo
     assert settings.telegram_bot_token is not None and settings.telegram_bot_token.get() == TOKEN
     assert settings.bot_base_url == "http://127.0.0.1:8081/bot"
@@ -54,7 +56,9 @@ def test_bad_token_is_not_echoed() -> None:
 
 
 def test_redacting_filter_hides_the_token() -> None:
-    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "POST https://api/bot%s/getMe", (TOKEN,), None)
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "POST https://api/bot%s/getMe", (TOKEN,), None
+    )
     RedactingFilter(TOKEN).filter(record)
     assert TOKEN not in record.getMessage()
     assert "<token>" in record.getMessage()

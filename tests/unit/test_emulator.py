@@ -540,6 +540,12 @@ async def test_spec_types_decode_form_values(checked: BotApiEmulator, checked_bo
 # --------------------------------------------------------------------------- raw HTTP and waiting
 
 
+async def test_form_values_decode_without_a_spec(emu: BotApiEmulator, bot: Bot) -> None:
+    await bot.send_message(USER, "true", disable_notification=True)
+    params = emu.requests[-1].params
+    assert params == {"chat_id": USER, "text": "true", "disable_notification": True}
+
+
 async def test_json_and_form_bodies(emu: BotApiEmulator) -> None:
     url = f"{emu.base_url}{emu.token}/sendMessage"
     async with httpx.AsyncClient() as client:

@@ -21,13 +21,19 @@ DYNAMIC_PREFIXES = ("commands.",)
 def _string_constants() -> set[str]:
     found: set[str] = set()
     for path in SOURCES:
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                found.add(node.value)
-            if isinstance(node, ast.JoinedStr):  # f"summary.{x}" style prefixes
+        tree = ast.parse(path.read_text(), str(path))
+        parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):  # f"tags.{tag}": a prefix of keys
                 head = node.values[0] if node.values else None
                 if isinstance(head, ast.Constant) and isinstance(head.value, str):
                     found.add(head.value + "*")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in parts
+            ):
+                found.add(node.value)
     return found
 
 
@@ -35,7 +41,9 @@ def test_every_key_used_exists() -> None:
     entries = catalogue().languages["en"]
     namespaces = {key.split(".")[0] for key in entries}
     used = {s for s in _string_constants() if KEY.match(s) and s.split(".")[0] in namespaces}
-    missing = sorted(k for k in used if k not in entries and not any(e.startswith(k + ".") for e in entries))
+    missing = sorted(
+        k for k in used if k not in entries and not any(e.startswith(k + ".") for e in entries)
+    )
     assert missing == []
 
 
@@ -65,7 +73,9 @@ def test_break_steps_have_several_wordings() -> None:
 
 
 def test_unknown_language_falls_back_to_english() -> None:
-    assert catalogue().text("fallback.unknown_command", "xx") == catalogue().text("fallback.unknown_command")
+    assert catalogue().text("fallback.unknown_command", "xx") == catalogue().text(
+        "fallback.unknown_command"
+    )
 
 
 def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
@@ -76,7 +86,9 @@ def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
 
 
 def test_no_judgemental_words() -> None:
-    words = re.compile(r"\b(you should have|you failed|lazy|you missed|your fault|you forgot)\b", re.I)
+    words = re.compile(
+        r"\b(you should have|you failed|lazy|you missed|your fault|you forgot)\b", re.I
+    )
     for key, entry in catalogue().languages["en"].items():
         for text in (entry,) if isinstance(entry, str) else entry:
             assert not words.search(text), (key, text)
