@@ -21,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KBApplication, KBContext, Services
 from bot.db import create_engine, migrate, session_factory
+from bot.deliveries import plan_missing
 from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
 from bot.texts import t
@@ -121,6 +122,10 @@ def build_application(
             instance=name,
         )
         await app.bot.set_my_commands(bot_commands(flows))
+        # after downtime: anyone whose next delivery is missing gets it planned before jobs start
+        async with app.bot_data[SERVICES_KEY].sessions() as session:
+            await plan_missing(session, now=the_clock.now())
+            await session.commit()
         schedule_jobs(
             cast(KBApplication, app),
             {f.name: f for f in flows},

@@ -69,8 +69,8 @@ def schedule_jobs(
 
     for name, callback, interval, first in (
         (SWEEP_JOB, sweep, SWEEP_INTERVAL.total_seconds(), SWEEP_INTERVAL.total_seconds()),
-        (REPAIR_JOB, repair, REPAIR_INTERVAL.total_seconds(), 0.0),
-        (DISPATCH_JOB, dispatch, dispatch_every, 1.0),
+        (REPAIR_JOB, repair, REPAIR_INTERVAL.total_seconds(), REPAIR_INTERVAL.total_seconds()),
+        (DISPATCH_JOB, dispatch, dispatch_every, dispatch_every),
     ):
         for old in queue.get_jobs_by_name(name):
             old.schedule_removal()

@@ -134,8 +134,7 @@ async def test_abandoned_break_times_out_quietly(harness: Harness) -> None:
     await h.tap(USER, "4")
     h.clock.advance(minutes=h.settings.conversation_timeout_minutes + 1)
     sent_before = len(h.emulator.chat_messages(USER))
-    job = h.app.job_queue.get_jobs_by_name("expire-conversations")[0]  # type: ignore[union-attr]
-    await job.run(h.app)
+    await h.run_job("expire-conversations")
     (brk,) = await _breaks(h)
     assert brk.status == BreakStatus.ABANDONED and brk.mood_before == 4
     assert len(h.emulator.chat_messages(USER)) == sent_before  # quietly

@@ -19,6 +19,7 @@ from bot.config import Secret, Settings
 from bot.context import KBApplication, Services
 from bot.db import create_engine, session_factory
 from bot.emulator import BotApiEmulator, BotMessage
+from bot.jobs import DISPATCH_JOB
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -66,6 +67,8 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settin
         telegram_bot_token=Secret("123456:emulated-token"),
         database_url=database_url,
         chart_dir=tmp_path / "charts",
+        # jobs run only when a test runs them (run_job), on the fake clock
+        dispatch_interval_seconds=3600.0,
     )
     return replace(base, **overrides)
 
@@ -108,6 +111,17 @@ class Harness:
         await app.updater.start_polling(poll_interval=0.0, timeout=2)
         self.apps.append(app)
         return app
+
+    async def run_job(self, name: str, app: KBApplication | None = None) -> None:
+        """Run one repeating job now, exactly as APScheduler runs it at its next tick."""
+        target = app or self.app
+        assert target.job_queue is not None
+        (job,) = target.job_queue.get_jobs_by_name(name)
+        await job.run(target)
+
+    async def dispatch(self, app: KBApplication | None = None) -> None:
+        """Run the delivery job now (check-ins and weekly summaries due on the fake clock)."""
+        await self.run_job(DISPATCH_JOB, app)
 
     async def stop(self, app: KBApplication | None = None) -> None:
         """Stop one instance (the latest by default)."""
