@@ -277,8 +277,8 @@ async def claim_due(
     ids = list(claimed.scalars().all())
     if not ids:
         return []
-    rows = await session.execute(
-        sa.select(Delivery, User)
+    rows = await session.exec(
+        select(Delivery, User)
         .join(User, col(User.id) == col(Delivery.user_id))
         .where(col(Delivery.id).in_(ids))
         .order_by(col(Delivery.next_attempt_at))
@@ -296,7 +296,7 @@ async def claim_due(
             language=u.language_code,
             time_zone=u.time_zone,
         )
-        for d, u in rows.tuples().all()
+        for d, u in rows.all()
         if d.id is not None
     ]
 
@@ -356,6 +356,14 @@ class DispatchReport:
             self.uncertain += 1
 
 
+def _never_reached(exc: NetworkError) -> bool:
+    """True when the request surely did not deliver anything (so a retry cannot duplicate)."""
+    text = exc.message
+    if text.startswith("httpx."):  # no answer: only a refused connection is surely undelivered
+        return text.startswith(("httpx.ConnectError", "httpx.ConnectTimeout"))
+    return True  # the server answered with an error (5xx): nothing was sent
+
+
 async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
     try:
         message_id = await sender(claimed)
@@ -364,9 +372,7 @@ async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
     except RetryAfter as exc:
         delay = exc.retry_after
         seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-        return Outcome(
-            DeliveryStatus.PENDING, retry_at=now + timedelta(seconds=seconds), detail="429"
-        )
+        return Outcome(DeliveryStatus.PENDING, retry_at=now + timedelta(seconds=seconds), detail="429")
     except TimedOut as exc:
         if "not* sent" in exc.message:  # the request never left (pool timeout)
             return Outcome(DeliveryStatus.PENDING, retry_at=now + retry_delay(claimed.attempts))
@@ -375,6 +381,8 @@ async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
     except BadRequest as exc:
         return Outcome(DeliveryStatus.FAILED, detail=exc.message[:200])
     except NetworkError as exc:
+        if not _never_reached(exc):
+            return Outcome(DeliveryStatus.UNCERTAIN, detail=exc.message[:200])
         if claimed.attempts >= MAX_ATTEMPTS:
             return Outcome(DeliveryStatus.FAILED, detail=f"gave up: {exc.message}"[:200])
         return Outcome(

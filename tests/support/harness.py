@@ -94,7 +94,7 @@ class Harness:
         assert isinstance(services, Services)
         return services
 
-    async def start(self, instance: str = "test-1") -> KBApplication:
+    async def start(self, instance: str = "test-1", *, poll: bool = True) -> KBApplication:
         """Build and start one more bot instance on the same database."""
         app = build_application(
             self.settings,
@@ -108,7 +108,8 @@ class Harness:
         await app.post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=2)
+        if poll:  # only one instance may poll; others share the database and run jobs
+            await app.updater.start_polling(poll_interval=0.0, timeout=2)
         self.apps.append(app)
         return app
 
