@@ -1,0 +1,73 @@
+"""The offline demo: a person completes a break by typing in the terminal chat."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.db import create_engine, session_factory
+from bot.demo import run_demo
+from bot.models import Break, BreakStatus
+
+
+class Screen:
+    """The terminal: collects what the demo prints; a reader waits until text shows up."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.changed = threading.Condition()
+
+    def write(self, chunk: str) -> int:
+        with self.changed:
+            self.text += chunk
+            self.changed.notify_all()
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+    def wait_for(self, needle: str, start: int, timeout: float = 10.0) -> int:
+        with self.changed:
+            found = self.changed.wait_for(lambda: needle in self.text[start:], timeout)
+        assert found, f"{needle!r} never appeared; screen ends with:\n{self.text[-800:]}"
+        return self.text.index(needle, start) + len(needle)
+
+
+async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    settings = Settings(telegram_bot_token=None, database_url=url, chart_dir=tmp_path / "charts")
+    screen = Screen()
+    script = [
+        ("Start with /start", "/start"),
+        ("which time zone", "Berlin"),
+        ("send /break", "/break"),
+        ("how are you feeling right now", "4"),
+        ("weighing on you", "a busy day on the ward"),
+        ("Step 1", "1"),
+        ("Step 2", "1"),
+        ("Step 3", "1"),
+        ("need to hear", "You are doing enough"),
+        ("And now", "7"),
+        ("from 4 to 7", "/quit"),
+    ]
+    position = 0
+
+    def read_line() -> str:
+        nonlocal position
+        if not script:
+            return ""
+        needle, line = script.pop(0)
+        position = screen.wait_for(needle, position)
+        return line + "\n"
+
+    assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
+    assert "Take care" in screen.text
+    engine = create_engine(url)
+    async with session_factory(engine)() as session:
+        (brk,) = (await session.exec(select(Break))).all()
+    await engine.dispose()
+    assert (brk.status, brk.mood_before, brk.mood_after) == (BreakStatus.COMPLETED, 4, 7)
+    assert brk.difficulty == "a busy day on the ward"
