@@ -80,16 +80,17 @@ def bot_commands(flows: list[FlowSpec], language: str | None = None) -> list[Bot
 async def on_error(update: object, context: KBContext) -> None:
     """Log the failure and tell the person kindly; what was stored stays stored."""
     log.error("error while handling an update", exc_info=context.error)
-    if (
-        isinstance(update, Update)
-        and update.effective_chat
-        and update.effective_chat.type == "private"
-    ):
-        language = update.effective_user.language_code if update.effective_user else None
-        try:
-            await context.bot.send_message(update.effective_chat.id, t("fallback.error", language))
-        except Exception:  # the failure may be the connection itself
-            log.warning("could not tell the user about the error")
+    if not isinstance(update, Update):
+        return
+    language = update.effective_user.language_code if update.effective_user else None
+    try:
+        if update.callback_query is not None:  # never leave a button spinning
+            await update.callback_query.answer()
+        chat = update.effective_chat
+        if chat is not None and chat.type == "private":
+            await context.bot.send_message(chat.id, t("fallback.error", language))
+    except Exception:  # the failure may be the connection itself
+        log.warning("could not tell the user about the error")
 
 
 def build_application(
