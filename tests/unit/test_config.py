@@ -72,3 +72,24 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-
     monkeypatch.delenv("LOW_MOOD_THRESHOLD", raising=False)
     settings = load_settings(dotenv=env_file)
     assert settings.log_level == "DEBUG" and settings.low_mood_threshold == 3
+
+
+def test_configured_logging_never_shows_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.config import configure_logging
+
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN})
+    root = logging.getLogger()
+    before = {id(h): list(h.filters) for h in root.handlers}
+    try:
+        with caplog.at_level(logging.INFO):
+            configure_logging(settings)
+            logging.getLogger("telegram.ext").error(
+                "POST https://api.telegram.org/bot%s/sendMessage failed", TOKEN
+            )
+            logging.getLogger("bot").warning("token was " + TOKEN)
+        assert caplog.text, "nothing was logged"
+        assert TOKEN not in caplog.text
+        assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+    finally:
+        for handler in root.handlers:
+            handler.filters = before.get(id(handler), [])
