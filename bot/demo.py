@@ -39,7 +39,7 @@ class TerminalChat:
                 with self.lock:
                     self.keyboard, self.keyboard_message = [], None
             return
-        lines = [""]
+        lines = ["", "Kindbreak:"]
         if message.photo is not None:
             self.chart_dir.mkdir(parents=True, exist_ok=True)
             path = self.chart_dir / f"chart-{message.message_id}.png"
@@ -51,7 +51,12 @@ class TerminalChat:
         if keys:
             with self.lock:
                 self.keyboard, self.keyboard_message = keys, message.message_id
-            lines.append("  " + "  ".join(f"[{i}] {label}" for i, (label, _) in enumerate(keys, 1)))
+            # number buttons (a mood scale) are tapped by typing the number itself
+            shown = (
+                label if label.isdigit() else f"[{i}] {label}"
+                for i, (label, _) in enumerate(keys, 1)
+            )
+            lines.append("  " + "  ".join(shown))
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
 
