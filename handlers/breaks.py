@@ -11,7 +11,7 @@ from bot import crud, keyboards
 from bot.callbacks import Flow
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.models import Break, BreakStatus, Conversation, RatingKind
-from handlers.common import parse_mood, screen_and_support
+from handlers.common import mood_from_button, mood_from_text, screen_and_support
 
 
 class BreakState(StrEnum):
@@ -163,22 +163,14 @@ async def _rate(turn: Turn, value: int, kind: RatingKind) -> Break:
 
 async def mood_before(turn: Turn) -> str:
     """A 0–10 button before the break: store it and move on to the difficulty."""
-    assert turn.callback is not None
-    value = turn.callback.int_value(0, 10)
-    if value is None:
-        await turn.toast(turn.t("flow.pick_number"))
-        return KEEP
-    await turn.close_buttons(turn.t("mood.chosen", value=value))
-    return await _after_before_rating(turn, value)
+    value = await mood_from_button(turn)
+    return KEEP if value is None else await _after_before_rating(turn, value)
 
 
 async def mood_before_text(turn: Turn) -> str:
     """A typed number before the break."""
-    value = parse_mood(turn.text)
-    if value is None:
-        await turn.say(turn.t("flow.pick_number"))
-        return KEEP
-    return await _after_before_rating(turn, value)
+    value = await mood_from_text(turn)
+    return KEEP if value is None else await _after_before_rating(turn, value)
 
 
 async def _after_before_rating(turn: Turn, value: int) -> str:
@@ -247,22 +239,14 @@ async def skip_need(turn: Turn) -> str:
 
 async def mood_after(turn: Turn) -> str:
     """A 0–10 button after the break: store it and close."""
-    assert turn.callback is not None
-    value = turn.callback.int_value(0, 10)
-    if value is None:
-        await turn.toast(turn.t("flow.pick_number"))
-        return KEEP
-    await turn.close_buttons(turn.t("mood.chosen", value=value))
-    return await _finish(turn, value)
+    value = await mood_from_button(turn)
+    return KEEP if value is None else await _finish(turn, value)
 
 
 async def mood_after_text(turn: Turn) -> str:
     """A typed number after the break."""
-    value = parse_mood(turn.text)
-    if value is None:
-        await turn.say(turn.t("flow.pick_number"))
-        return KEEP
-    return await _finish(turn, value)
+    value = await mood_from_text(turn)
+    return KEEP if value is None else await _finish(turn, value)
 
 
 async def skip_after(turn: Turn) -> str:

@@ -33,3 +33,21 @@ async def screen_and_support(turn: Turn) -> bool:
         return False
     await turn.say(format_screen_reply(user_country(turn), turn.language))
     return True
+
+
+async def mood_from_button(turn: Turn) -> int | None:
+    """The 0–10 value of a pressed scale button (shown on the message), or None with a hint."""
+    value = turn.callback.int_value(0, 10) if turn.callback else None
+    if value is None:
+        await turn.toast(turn.t("flow.pick_number"))
+        return None
+    await turn.close_buttons(turn.t("mood.chosen", value=value))
+    return value
+
+
+async def mood_from_text(turn: Turn) -> int | None:
+    """A typed 0–10 value, or None after kindly asking again."""
+    value = parse_mood(turn.text)
+    if value is None:
+        await turn.say(turn.t("flow.pick_number"))
+    return value

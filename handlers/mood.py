@@ -8,7 +8,7 @@ from bot import crud, keyboards
 from bot.callbacks import Flow
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.models import RatingKind
-from handlers.common import parse_mood, screen_and_support
+from handlers.common import mood_from_button, mood_from_text, parse_mood, screen_and_support
 
 
 class MoodState(StrEnum):
@@ -36,22 +36,14 @@ async def ask_mood(turn: Turn) -> str:
 
 async def rating_button(turn: Turn) -> str:
     """A 0–10 button: store it, then offer a note."""
-    assert turn.callback is not None
-    value = turn.callback.int_value(0, 10)
-    if value is None:
-        await turn.toast(turn.t("flow.pick_number"))
-        return KEEP
-    await turn.close_buttons(turn.t("mood.chosen", value=value))
-    return await _rated(turn, value)
+    value = await mood_from_button(turn)
+    return KEEP if value is None else await _rated(turn, value)
 
 
 async def rating_text(turn: Turn) -> str:
     """A typed number."""
-    value = parse_mood(turn.text)
-    if value is None:
-        await turn.say(turn.t("flow.pick_number"))
-        return KEEP
-    return await _rated(turn, value)
+    value = await mood_from_text(turn)
+    return KEEP if value is None else await _rated(turn, value)
 
 
 async def _rated(turn: Turn, value: int) -> str:
