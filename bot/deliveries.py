@@ -390,6 +390,9 @@ async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
             retry_at=now + retry_delay(claimed.attempts),
             detail=exc.message[:200],
         )
+    except Exception as exc:  # a bug in one sender must not stop everyone else's deliveries
+        log.exception("delivery %s failed", claimed.id)
+        return Outcome(DeliveryStatus.FAILED, detail=f"error: {type(exc).__name__}")
     return Outcome(DeliveryStatus.SENT, message_id=message_id)
 
 
