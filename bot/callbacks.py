@@ -28,13 +28,26 @@ class Flow(StrEnum):
 
 # the actions each prefix may carry; parsing rejects any other
 ACTIONS: dict[Flow, frozenset[str]] = {
-    Flow.ONBOARDING: frozenset({"tz", "tzother", "ci"}),
+    Flow.ONBOARDING: frozenset({"tz", "tzother"}),
     Flow.BREAK: frozenset({"start", "before", "after", "next", "skip", "stop", "ground"}),
     Flow.MOOD: frozenset({"start", "rate", "skip"}),
     Flow.MENU: frozenset({"urgent", "help"}),
     Flow.CHECKIN: frozenset({"rate", "tag", "done", "snooze", "notnow", "break", "skip"}),
     Flow.SETTINGS: frozenset(
-        {"on", "off", "time", "days", "quiet", "pause", "resume", "clear", "sum", "back", "done"}
+        {
+            "on",
+            "off",
+            "time",
+            "days",
+            "quiet",
+            "pause",
+            "resume",
+            "clear",
+            "sum",
+            "back",
+            "done",
+            "menu",
+        }
     ),
 }
 

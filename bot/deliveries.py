@@ -372,7 +372,9 @@ async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
     except RetryAfter as exc:
         delay = exc.retry_after
         seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-        return Outcome(DeliveryStatus.PENDING, retry_at=now + timedelta(seconds=seconds), detail="429")
+        return Outcome(
+            DeliveryStatus.PENDING, retry_at=now + timedelta(seconds=seconds), detail="429"
+        )
     except TimedOut as exc:
         if "not* sent" in exc.message:  # the request never left (pool timeout)
             return Outcome(DeliveryStatus.PENDING, retry_at=now + retry_delay(claimed.attempts))

@@ -83,7 +83,7 @@ async def _set_zone(turn: Turn, zone: str) -> str:
         turn.t("start.timezone_set", zone=zone, local_time=local_now_label(turn.now, zone))
     )
     if first_time:
-        await turn.say(turn.t("start.ready"), keyboards.menu(turn.language))
+        await turn.say(turn.t("start.ready"), keyboards.ready(turn.language))
     return END
 
 
