@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application
+from bot.clock import Clock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, BotMessage, buttons
 
@@ -19,6 +21,11 @@ HINT = (
     "Type a message or a /command. To tap a button, type its number (or its label).\n"
     "Start with /start. Ctrl-D or /quit leaves.\n"
 )
+
+
+def _plain(label: str) -> str:
+    """A label without arrows, ticks and emoji, in lower case ("‹ Back" -> "back")."""
+    return " ".join(re.sub(r"[^\w:/ ]+", "", label).lower().split())
 
 
 class TerminalChat:
@@ -33,13 +40,13 @@ class TerminalChat:
         self.keyboard_message: int | None = None
 
     def on_event(self, kind: str, message: BotMessage) -> None:
-        """Show a new bot message (edits that only remove buttons are not repeated)."""
-        if kind != "new":
-            if message.message_id == self.keyboard_message and not buttons(message):
+        """Show a new bot message, or an edited one that still has buttons (a menu)."""
+        if kind != "new" and (kind == "delete" or not buttons(message)):
+            if message.message_id == self.keyboard_message:
                 with self.lock:
                     self.keyboard, self.keyboard_message = [], None
             return
-        lines = ["", "Kindbreak:"]
+        lines = ["", "Kindbreak:" if kind == "new" else "Kindbreak (updated):"]
         if message.photo is not None:
             self.chart_dir.mkdir(parents=True, exist_ok=True)
             path = self.chart_dir / f"chart-{message.message_id}.png"
@@ -64,9 +71,9 @@ class TerminalChat:
         """The callback data of the button ``line`` picks, if it picks one."""
         with self.lock:
             keys = list(self.keyboard)
-        wanted = line.strip().lower()
+        wanted = _plain(line)
         for label, data in keys:
-            if label.strip().lower() == wanted:
+            if _plain(label) == wanted:
                 return data
         if wanted.isdigit() and 1 <= int(wanted) <= len(keys):
             return keys[int(wanted) - 1][1]
@@ -82,7 +89,11 @@ class TerminalChat:
 
 
 async def run_demo(
-    settings: Settings, *, read_line: Callable[[], str] | None = None, out: TextIO = sys.stdout
+    settings: Settings,
+    *,
+    read_line: Callable[[], str] | None = None,
+    out: TextIO = sys.stdout,
+    clock: Clock | None = None,
 ) -> int:
     """Start the emulator and the bot, then chat until end of input."""
     reader = read_line or sys.stdin.readline
@@ -90,7 +101,9 @@ async def run_demo(
         emulator.add_user(DEMO_USER_ID, first_name="friend")
         chat = TerminalChat(emulator, settings.chart_dir, out)
         emulator.add_listener(chat.on_event)
-        app = build_application(settings, token=emulator.token, api_url=emulator.api_url)
+        app = build_application(
+            settings, token=emulator.token, api_url=emulator.api_url, clock=clock
+        )
         out.write(HINT)
         out.flush()
         async with app:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import select
@@ -11,6 +13,7 @@ from bot.config import Settings
 from bot.db import create_engine, session_factory
 from bot.demo import run_demo
 from bot.models import Break, BreakStatus
+from tests.support.harness import FakeClock
 
 
 class Screen:
@@ -71,3 +74,48 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
     await engine.dispose()
     assert (brk.status, brk.mood_before, brk.mood_after) == (BreakStatus.COMPLETED, 4, 7)
     assert brk.difficulty == "a busy day on the ward"
+
+
+async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # 11:00 in Berlin
+    settings = Settings(
+        telegram_bot_token=None,
+        database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        chart_dir=tmp_path / "charts",
+        dispatch_interval_seconds=0.05,  # the job runs often; the fake clock decides what is due
+    )
+    screen = Screen()
+    position = 0
+
+    def advance_clock() -> str:
+        clock.advance(minutes=1)
+        return ""
+
+    script: list[tuple[str, str | Callable[[], str]]] = [
+        ("Start with /start", "/start"),
+        ("which time zone", "Berlin"),
+        ("Set up check-ins", "Set up check-ins"),
+        ("Check-ins are off", "Times"),
+        ("up to 4 a day", "11:01"),
+        ("Added 11:01", "Back"),
+        ("Turn on", "Turn on"),
+        ("Next check-in: today at 11:01", advance_clock),
+        ("how are you feeling", "6"),
+        ("fit how you feel", "/quit"),
+    ]
+
+    def read_line() -> str:
+        nonlocal position
+        if not script:
+            return ""
+        needle, action = script.pop(0)
+        position = screen.wait_for(needle, position)
+        if callable(action):
+            action()
+            needle, action = script.pop(0)
+            position = screen.wait_for(needle, position)
+        assert isinstance(action, str)
+        return action + "\n"
+
+    assert await run_demo(settings, read_line=read_line, out=screen, clock=clock) == 0  # type: ignore[arg-type]
+    assert "11:01" in screen.text
