@@ -466,22 +466,30 @@ async def _record(
 ) -> None:
     async with sessions() as session:
         replan: dict[int, set[str]] = {}
+        rows: list[dict[str, object]] = []
+        blocked: list[int] = []
         for item in claimed:
             outcome = outcomes[item.id]
-            values: dict[str, object] = {"status": outcome.status, "detail": outcome.detail}
+            row: dict[str, object] = {
+                "id": item.id,
+                "status": outcome.status,
+                "detail": outcome.detail,
+            }
             if outcome.status == DeliveryStatus.SENT:
-                values.update(sent_at=now, message_id=outcome.message_id)
+                row.update(sent_at=now, message_id=outcome.message_id)
             if outcome.status == DeliveryStatus.PENDING:
-                values.update(next_attempt_at=outcome.retry_at or now, claimed_by=None)
-            await session.exec(
-                sa.update(Delivery).where(col(Delivery.id) == item.id).values(**values)
-            )
+                row.update(next_attempt_at=outcome.retry_at or now, claimed_by=None)
+            rows.append(row)
             if outcome.deactivate_user:
-                await session.exec(
-                    sa.update(User).where(col(User.id) == item.user_id).values(active=False)
-                )
+                blocked.append(item.user_id)
             if outcome.status != DeliveryStatus.PENDING and SNOOZE_MARK not in item.slot_key:
                 replan.setdefault(item.user_id, set()).add(item.kind)
+        # one executemany per shape of row, not one statement per delivery
+        await session.exec(sa.update(Delivery), params=rows)
+        if blocked:
+            await session.exec(
+                sa.update(User).where(col(User.id).in_(blocked)).values(active=False)
+            )
         for user_id, kinds in replan.items():
             user = await session.get(User, user_id, populate_existing=True)
             if user is None or not user.active:
