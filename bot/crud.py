@@ -212,6 +212,8 @@ async def save_conversation(
             updated_at=now,
             expires_at=expires_at,
         )
+        # the database decides; objects in memory must not be "evaluated" into a new version
+        .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
 
@@ -223,7 +225,7 @@ async def delete_conversation(
     query = sa.delete(Conversation).where(col(Conversation.user_id) == user_id)
     if expected_version is not None:
         query = query.where(col(Conversation.version) == expected_version)
-    result = await session.exec(query)
+    result = await session.exec(query.execution_options(synchronize_session=False))
     return bool(result.rowcount)
 
 

@@ -82,6 +82,28 @@ class Turn:
 
         self.outbox.append(send)
 
+    async def send_photo(
+        self,
+        png: bytes | Callable[[], Awaitable[bytes]],
+        caption: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+    ) -> None:
+        """Queue a picture with a caption (at most 1,024 characters: see ``split_caption``).
+
+        ``png`` may be a coroutine function that makes the picture: it runs only when the
+        queue is sent, after the step's changes are stored, so slow work such as drawing a
+        chart never holds a database transaction open.
+        """
+        bot, chat_id = self.context.bot, self.chat_id
+
+        async def send() -> Message:
+            photo = png if isinstance(png, bytes) else await png()
+            return await bot.send_photo(
+                chat_id=chat_id, photo=photo, caption=caption, reply_markup=keyboard
+            )
+
+        self.outbox.append(send)
+
     async def toast(self, text: str | None = None) -> None:
         """Set the short notice shown when the pressed button is answered."""
         if text:
@@ -132,6 +154,10 @@ class Turn:
             query = self.update.callback_query
             if query is not None:
                 await query.answer(text=self.toast_text)
+
+
+class ConversationMoved(Exception):
+    """The stored conversation changed while this update was being handled."""
 
 
 StepFn = Callable[[Turn], Awaitable[str]]
@@ -221,11 +247,18 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
                 await plan_user(session, user=user, after=now)
             turn = Turn(update=update, context=context, session=session, user=user, now=now)
             turn.conversation = await self._live_conversation(turn)
-            if update.callback_query is not None:
-                await self._button(turn, update.callback_query)
-            else:
-                await self._message(turn)
-            await session.commit()
+            try:
+                if update.callback_query is not None:
+                    await self._button(turn, update.callback_query)
+                else:
+                    await self._message(turn)
+                await session.commit()
+            except ConversationMoved:
+                # another update (maybe on another instance) moved this conversation first:
+                # this one changes nothing and says nothing, like a double tap
+                await session.rollback()
+                turn.outbox.clear()
+                turn.toast_text = turn.t("fallback.stale_button")
         # state first, then what the person sees: a crash in between loses no answer
         await turn.deliver()
 
@@ -347,15 +380,17 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             # starting something new: the old flow ends quietly, as if it timed out
             await self.flows[before.flow].on_expire(turn.session, before, turn.now)
         if next_state == END:
-            if before is not None:
-                await crud.delete_conversation(turn.session, user_id=uid)
+            if before is not None and not await crud.delete_conversation(
+                turn.session, user_id=uid, expected_version=before.version
+            ):
+                raise ConversationMoved
             return
         if next_state not in flow.steps:
             raise ValueError(f"flow {flow.name} has no state {next_state!r}")
         timeout = flow.timeout or timedelta(
             minutes=turn.context.services.settings.conversation_timeout_minutes
         )
-        await crud.save_conversation(
+        if not await crud.save_conversation(
             turn.session,
             user_id=uid,
             flow=flow.name,
@@ -364,7 +399,8 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             now=turn.now,
             expires_at=turn.now + timeout,
             expected_version=before.version if before is not None else None,
-        )
+        ):
+            raise ConversationMoved
 
 
 async def expire_conversations(context: KBContext, flows: Mapping[str, FlowSpec]) -> int:
