@@ -31,6 +31,12 @@ _DAY_MARGIN = 1
 _DAYS_AHEAD = 7
 
 _MAX_TIME_TEXT = 20
+MAX_TYPED = 200  # characters; longer typed settings are not read as times
+_TIME_SEPARATORS = re.compile(r"[,;&/\s]+|\band\b")
+_HALF_DAY = re.compile(r"[ap]\.?m\.?")
+_RANGE = re.compile(
+    r"(?:from\s+)?(?P<start>.+?)\s*(?:-|–|—|\bto\b|\buntil\b|\btill\b)\s*(?P<end>.+)", re.DOTALL
+)
 _NAMED_TIMES = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 _TIME_RE = re.compile(
     r"(?P<hour>[0-9]{1,2})"
@@ -275,3 +281,38 @@ def format_weekdays(weekdays: Iterable[int]) -> str:
     if not days:
         return "no days"
     return ", ".join(_WEEKDAY_NAMES[day] for day in sorted(days))
+
+
+def parse_times(text: str) -> list[time] | None:
+    """Times of day from text like "8:30, 21:00" or "9 am and 2pm", in order; None if any is unreadable."""
+    if len(text) > MAX_TYPED:
+        return None
+    merged: list[str] = []
+    for token in _TIME_SEPARATORS.split(text.strip().lower()):
+        if not token:
+            continue
+        if merged and _HALF_DAY.fullmatch(token):  # "9 pm": the am/pm belongs to the number
+            merged[-1] += token
+        else:
+            merged.append(token)
+    found: list[time] = []
+    for token in merged:
+        at = parse_time_of_day(token)
+        if at is None:
+            return None
+        if at not in found:
+            found.append(at)
+    return found or None
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """A quiet window from text like "22:00-07:00" or "10pm to 7am"; None if unreadable or empty."""
+    if len(text) > MAX_TYPED:
+        return None
+    match = _RANGE.fullmatch(text.strip().lower())
+    if match is None:
+        return None
+    start, end = parse_time_of_day(match["start"]), parse_time_of_day(match["end"])
+    if start is None or end is None or start == end:
+        return None
+    return start, end

@@ -43,7 +43,9 @@ from bot.schedule import (
     format_times,
     format_weekdays,
     in_quiet_hours,
+    parse_quiet_hours,
     parse_time_of_day,
+    parse_times,
     pause_until,
 )
 from handlers.common import screen_and_support
@@ -53,18 +55,12 @@ log = logging.getLogger(__name__)
 SETTINGS_FLOW_NAME = "checkin_settings"
 MAX_TIMES = 4
 DEFAULT_TIMES = (time(9, 0), time(20, 0))
-MAX_TYPED = 200  # characters; longer typed settings are not read as times
 
 # typed words that empty a setting, per screen
 _NO_TIMES = frozenset({"clear", "clear all", "none", "reset"})
 _NO_QUIET = frozenset({"none", "no", "off", "clear", "nothing", "no quiet hours"})
 _NO_SUMMARY = frozenset({"off", "none", "no", "stop"})
 _REMOVE = re.compile(r"^(?:remove|delete|drop|without|-)\s*(?P<rest>.*)$", re.DOTALL)
-_TIME_SEPARATORS = re.compile(r"[,;&/\s]+|\band\b")
-_HALF_DAY = re.compile(r"[ap]\.?m\.?")
-_RANGE = re.compile(
-    r"(?:from\s+)?(?P<start>.+?)\s*(?:-|–|—|\bto\b|\buntil\b|\btill\b)\s*(?P<end>.+)", re.DOTALL
-)
 _TIME_VALUE = re.compile(r"(?P<hour>[01][0-9]|2[0-3])(?P<minute>[0-5][0-9])")
 _TOGGLE = re.compile(r"(?P<op>[ar])(?P<rest>.+)")  # "a0830": add 08:30, "r2": remove Wednesday
 _DAYS = {str(day): day for day in range(7)}
@@ -76,44 +72,6 @@ class SettingsState(StrEnum):
     TIMES = "times"
     QUIET = "quiet"
     SUMMARY = "summary"
-
-
-# --------------------------------------------------------------------------- reading typed settings
-
-
-def parse_times(text: str) -> list[time] | None:
-    """Times of day from text like "8:30, 21:00" or "9 am and 2pm", in order; None if any is unreadable."""
-    if len(text) > MAX_TYPED:
-        return None
-    merged: list[str] = []
-    for token in _TIME_SEPARATORS.split(text.strip().lower()):
-        if not token:
-            continue
-        if merged and _HALF_DAY.fullmatch(token):  # "9 pm": the am/pm belongs to the number
-            merged[-1] += token
-        else:
-            merged.append(token)
-    found: list[time] = []
-    for token in merged:
-        at = parse_time_of_day(token)
-        if at is None:
-            return None
-        if at not in found:
-            found.append(at)
-    return found or None
-
-
-def parse_quiet_hours(text: str) -> tuple[time, time] | None:
-    """A quiet window from text like "22:00-07:00" or "10pm to 7am"; None if unreadable or empty."""
-    if len(text) > MAX_TYPED:
-        return None
-    match = _RANGE.fullmatch(text.strip().lower())
-    if match is None:
-        return None
-    start, end = parse_time_of_day(match["start"]), parse_time_of_day(match["end"])
-    if start is None or end is None or start == end:
-        return None
-    return start, end
 
 
 def _time_from_value(value: str) -> time | None:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-import pytest
 from sqlmodel import col, select
 
 from bot.emulator import BotMessage
 from bot.models import CheckinSchedule, CheckinTime, Conversation, Delivery, DeliveryKind, User
-from handlers.checkin_settings import parse_quiet_hours, parse_times
 from tests.support.harness import Harness, onboard
 
 USER = 5005
@@ -433,39 +431,3 @@ async def test_double_tap_adds_a_time_once(harness: Harness) -> None:
     await h.emulator.wait_callback_answered(second)
     assert await _times(h) == [time(8, 0), time(9, 0), time(20, 0)]
     assert "✓ 08:00" in labels(_message(h, screen.message_id))
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("8:30", [time(8, 30)]),
-        ("8:30, 21:00", [time(8, 30), time(21, 0)]),
-        ("8:30 21:00", [time(8, 30), time(21, 0)]),
-        ("9 pm and 7 a.m.", [time(21, 0), time(7, 0)]),
-        ("14:00;14:00", [time(14, 0)]),
-        ("noon", [time(12, 0)]),
-        ("8:30, later", None),
-        ("", None),
-        ("25:00", None),
-        ("9" * 300, None),
-    ],
-)
-def test_reading_typed_times(text: str, expected: list[time] | None) -> None:
-    assert parse_times(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("22:00-07:00", (time(22, 0), time(7, 0))),
-        ("22:00 – 07:00", (time(22, 0), time(7, 0))),
-        ("10pm to 7am", (time(22, 0), time(7, 0))),
-        ("from 23 until 8", (time(23, 0), time(8, 0))),
-        ("13:00-15:30", (time(13, 0), time(15, 30))),
-        ("22:00-22:00", None),
-        ("late to early", None),
-        ("22:00", None),
-    ],
-)
-def test_reading_typed_quiet_hours(text: str, expected: tuple[time, time] | None) -> None:
-    assert parse_quiet_hours(text) == expected
