@@ -1,17 +1,99 @@
-"""/summary and the weekly summary."""
+"""/summary and the weekly summary: the person's mood over a period, as a chart with kind words."""
 
 from __future__ import annotations
 
-from bot.context import KBApplication
+import logging
+from typing import cast
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import TelegramError
+
+from bot import keyboards
+from bot.context import SERVICES_KEY, KBApplication, Services
 from bot.deliveries import Claimed
-from bot.flow import FlowSpec
+from bot.flow import KEEP, FlowSpec, Turn
+from bot.summaries import MONTH, WEEK, PreparedSummary, prepare_summary
+from bot.summary_text import CAPTION_LIMIT, split_caption
+from bot.timezones import UTC_ZONE
+
+log = logging.getLogger(__name__)
+
+PERIODS = {"": WEEK, "week": WEEK, "7": WEEK, "month": MONTH, "30": MONTH}
+"""What may follow /summary, and how many local days each covers."""
+
+
+def _keyboard(prepared: PreparedSummary, language: str | None) -> InlineKeyboardMarkup | None:
+    """A 'take a break' button under the summary of a hard stretch."""
+    return keyboards.offer_break(language) if prepared.summary.is_hard_week else None
+
+
+async def show_summary(turn: Turn) -> str:
+    """/summary (the last 7 days) or /summary month (the last 30): a chart with its words."""
+    days = PERIODS.get(turn.args[0].lower() if turn.args else "")
+    if days is None:
+        await turn.say(turn.t("summary.command.usage"))
+        return KEEP
+    assert turn.user.id is not None
+    zone = turn.user.time_zone
+    if zone is None:  # days in UTC until they tell us their zone, and we say so
+        await turn.say(turn.t("summary.command.no_time_zone"))
+    prepared = await prepare_summary(
+        turn.session,
+        user_id=turn.user.id,
+        zone=zone or UTC_ZONE,
+        period_end=turn.now,
+        days=days,
+        language=turn.language,
+    )
+    keyboard = _keyboard(prepared, turn.language)
+    if prepared.chart is None:
+        await turn.say(prepared.text, keyboard)
+        return KEEP
+    caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
+    # the chart is drawn after the commit, in a worker thread
+    await turn.send_photo(prepared.render, caption, None if rest else keyboard)
+    if rest:
+        await turn.say(rest, keyboard)
+    return KEEP
+
+
+async def send_summary(
+    bot: Bot, chat_id: int, prepared: PreparedSummary, language: str | None
+) -> int:
+    """Send a prepared summary (chart and caption, any rest after it); returns the first message id."""
+    keyboard = _keyboard(prepared, language)
+    if prepared.chart is None:
+        message = await bot.send_message(chat_id=chat_id, text=prepared.text, reply_markup=keyboard)
+        return message.message_id
+    caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
+    png = await prepared.render()
+    message = await bot.send_photo(
+        chat_id=chat_id, photo=png, caption=caption, reply_markup=None if rest else keyboard
+    )
+    if rest:
+        try:
+            await bot.send_message(chat_id=chat_id, text=rest, reply_markup=keyboard)
+        except TelegramError as exc:
+            # the chart has arrived: a retry of the whole delivery would send it twice
+            log.warning("summary rest not sent to %s: %s", chat_id, exc)
+    return message.message_id
 
 
 async def send_scheduled_summary(app: KBApplication, claimed: Claimed) -> int:
-    """Send one person's weekly summary; returns the message id."""
-    raise NotImplementedError
+    """Send one person's weekly summary of the 7 local days ending at its due time."""
+    services = cast(Services, app.bot_data[SERVICES_KEY])
+    async with services.sessions() as session:  # read only, and closed before drawing
+        prepared = await prepare_summary(
+            session,
+            user_id=claimed.user_id,
+            zone=claimed.time_zone or UTC_ZONE,
+            period_end=claimed.due_at,
+            days=WEEK,
+            language=claimed.language,
+        )
+    return await send_summary(app.bot, claimed.chat_id, prepared, claimed.language)
 
 
 def build_flow() -> FlowSpec:
-    """The summary command."""
-    return FlowSpec(name="summary")
+    """The summary command (no steps: it answers at once)."""
+    return FlowSpec(name="summary", commands={"summary": show_summary})

@@ -1,0 +1,223 @@
+"""One person's summary for a period: load their records, then the pure statistics, text and chart.
+
+The loading is two indexed queries: the ratings (with their feeling tags) of the
+period and the one before it, by ``ix_mood_user_time``, and the breaks of the
+period, by ``ix_breaks_user_time``. Nobody else's rows are read. The chart is
+drawn in a worker thread (``render``) so the event loop never waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.charts import ChartData, chart_data, render_chart
+from bot.keyboards import FEELING_TAGS
+from bot.models import Break, BreakStatus, MoodRating, RatingTag
+from bot.stats import BreakRecord, PeriodSummary, Rating, period_bounds, summarize
+from bot.summary_text import compose_summary
+from bot.texts import t
+
+WEEK = 7
+MONTH = 30
+# Local midnights are turned into UTC instants with a margin wider than any daylight-saving
+# shift, so no rating of the period is missed; ``summarize`` then keeps exact local dates.
+_MARGIN = dt.timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class PeriodRecords:
+    """What one person stored around a period: ratings of it and the one before, its breaks."""
+
+    ratings: tuple[Rating, ...]
+    breaks: tuple[BreakRecord, ...]
+
+
+@dataclass(frozen=True)
+class PreparedSummary:
+    """A summary ready to send: the figures, the message and (unless sparse) the chart's data."""
+
+    summary: PeriodSummary
+    text: str
+    chart: ChartData | None
+
+    async def render(self) -> bytes:
+        """The chart as a PNG, drawn in a worker thread."""
+        if self.chart is None:
+            raise ValueError("a sparse summary has no chart")
+        return await asyncio.to_thread(render_chart, self.chart)
+
+
+def query_window(
+    period_end: dt.datetime, zone: str, days: int
+) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """UTC bounds around the period: start of the previous one, start of this one, its end."""
+    start, end = period_bounds(period_end, zone, days)
+    tz = ZoneInfo(zone)
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+
+    return (
+        midnight(start - dt.timedelta(days=days)) - _MARGIN,
+        midnight(start) - _MARGIN,
+        midnight(end + dt.timedelta(days=1)) + _MARGIN,
+    )
+
+
+def ratings_query(
+    *, user_id: int, since: dt.datetime, until: dt.datetime
+) -> sa.Select[int | None, dt.datetime, int, str, str]:
+    """One person's ratings in ``[since, until)`` with one row per feeling tag (or none)."""
+    return (
+        sa.select(
+            col(MoodRating.id),
+            col(MoodRating.rated_at),
+            col(MoodRating.value),
+            col(MoodRating.kind),
+            col(RatingTag.tag),
+        )
+        .select_from(MoodRating)
+        .outerjoin(RatingTag, col(RatingTag.rating_id) == col(MoodRating.id))
+        .where(
+            col(MoodRating.user_id) == user_id,
+            col(MoodRating.rated_at) >= since,
+            col(MoodRating.rated_at) < until,
+        )
+        .order_by(col(MoodRating.rated_at), col(MoodRating.id))
+    )
+
+
+def breaks_query(
+    *, user_id: int, since: dt.datetime, until: dt.datetime
+) -> sa.Select[dt.datetime, int | None, int | None, str]:
+    """One person's breaks started in ``[since, until)``."""
+    return (
+        sa.select(
+            col(Break.started_at),
+            col(Break.mood_before),
+            col(Break.mood_after),
+            col(Break.status),
+        )
+        .where(
+            col(Break.user_id) == user_id,
+            col(Break.started_at) >= since,
+            col(Break.started_at) < until,
+        )
+        .order_by(col(Break.started_at), col(Break.id))
+    )
+
+
+async def load_period(
+    session: AsyncSession, *, user_id: int, zone: str, period_end: dt.datetime, days: int
+) -> PeriodRecords:
+    """The person's ratings of the period and the one before, and the breaks of the period."""
+    previous_start, start, until = query_window(period_end, zone, days)
+    connection = await session.connection()  # plain rows, no ORM objects to build
+    rows = await connection.execute(
+        ratings_query(user_id=user_id, since=previous_start, until=until)
+    )
+    found: dict[int | None, tuple[dt.datetime, int, str, list[str]]] = {}
+    for rating_id, rated_at, value, kind, tag in rows:  # one row per tag, in time order
+        entry = found.setdefault(rating_id, (rated_at, value, kind, []))
+        if tag is not None:
+            entry[3].append(tag)
+    ratings = tuple(
+        Rating(at=at, value=value, kind=kind, tags=tuple(sorted(tags)))
+        for at, value, kind, tags in found.values()
+    )
+
+    breaks = tuple(
+        BreakRecord(
+            started_at=started_at,
+            before=before,
+            after=after,
+            completed=status == BreakStatus.COMPLETED,
+        )
+        for started_at, before, after, status in await connection.execute(
+            breaks_query(user_id=user_id, since=start, until=until)
+        )
+    )
+    return PeriodRecords(ratings=ratings, breaks=breaks)
+
+
+def tag_label(tag: str, language: str | None) -> str:
+    """The shown name of a feeling tag (a tag the bot no longer offers keeps its stored name)."""
+    return t(f"tags.{tag}", language) if tag in FEELING_TAGS else tag
+
+
+def build_summary(
+    records: PeriodRecords,
+    *,
+    zone: str,
+    period_end: dt.datetime,
+    days: int,
+    language: str | None,
+) -> PreparedSummary:
+    """Figures, message and chart data for the ``days`` local days ending on ``period_end``."""
+    summary = summarize(
+        records.ratings,
+        records.breaks,
+        zone=zone,
+        period_end=period_end,
+        days=days,
+        previous=records.ratings,
+    )
+    text = compose_summary(
+        summary,
+        language=language,
+        variant=summary.end.toordinal(),  # a different closing line from one week to the next
+        tag_label=lambda tag: tag_label(tag, language),
+    )
+    chart = (
+        None
+        if summary.is_sparse
+        else chart_data(summary, records.breaks, zone=zone, language=language)
+    )
+    return PreparedSummary(summary=summary, text=text, chart=chart)
+
+
+async def prepare_summary(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    zone: str,
+    period_end: dt.datetime,
+    days: int = WEEK,
+    language: str | None = None,
+) -> PreparedSummary:
+    """Load one person's records and build their summary (the chart is drawn later)."""
+    records = await load_period(
+        session, user_id=user_id, zone=zone, period_end=period_end, days=days
+    )
+    return build_summary(records, zone=zone, period_end=period_end, days=days, language=language)
+
+
+async def explain_ratings_query(
+    session: AsyncSession, *, user_id: int, since: dt.datetime, until: dt.datetime
+) -> list[str]:
+    """The database's plan for the ratings query (to check it uses ``ix_mood_user_time``)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # compiled by the plain dialect with named parameters, then sent as text with the same
+    # column types, so the values are stored-format exactly as in the real query
+    plain = (
+        SQLiteDialect(paramstyle="named") if sqlite else PGDialect(paramstyle="named")  # type: ignore[no-untyped-call]
+    )
+    compiled = ratings_query(user_id=user_id, since=since, until=until).compile(dialect=plain)
+    params = [
+        sa.bindparam(name, value, type_=compiled.binds[name].type)
+        for name, value in compiled.params.items()
+    ]
+    prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+    connection = await session.connection()
+    rows = await connection.execute(sa.text(prefix + str(compiled)).bindparams(*params))
+    # SQLite: (id, parent, notused, detail); PostgreSQL: one text column per plan line
+    return [str(row[-1]) for row in rows]
