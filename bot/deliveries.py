@@ -37,6 +37,8 @@ from bot.schedule import Slot, next_slot, weekly_slot
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# a weekly summary is still welcome hours late (and a busy Sunday evening can queue many charts)
+SUMMARY_GRACE = timedelta(hours=6)
 STALE_CLAIM = timedelta(minutes=5)
 SNOOZE_MARK = "~"  # slot keys of snoozed prompts: "<slot>~<n>"
 
@@ -257,7 +259,11 @@ async def claim_due(
             col(Delivery.status) == DeliveryStatus.PENDING,
             col(Delivery.next_attempt_at) <= now,
         )
-        .order_by(col(Delivery.next_attempt_at))
+        # check-ins first: a prompt is time-sensitive, a summary (a chart to draw) is not
+        .order_by(
+            sa.case((col(Delivery.kind) == DeliveryKind.CHECKIN, 0), else_=1),
+            col(Delivery.next_attempt_at),
+        )
         .limit(limit)
     )
     bind = session.get_bind()
@@ -405,7 +411,8 @@ async def _precheck(
     user = await session.get(User, claimed.user_id)
     if user is None or not user.active:
         return Outcome(DeliveryStatus.FAILED, detail="inactive")
-    if now - claimed.due_at > grace:
+    window = max(grace, SUMMARY_GRACE) if claimed.kind == DeliveryKind.SUMMARY else grace
+    if now - claimed.due_at > window:
         return Outcome(DeliveryStatus.SKIPPED, detail="past the grace window")
     if claimed.kind == DeliveryKind.CHECKIN:
         schedule = await get_schedule(session, user_id=claimed.user_id)

@@ -410,3 +410,24 @@ async def test_zone_change_mid_week_neither_duplicates_nor_drops(harness: Harnes
     pending = await pending_checkin(h)
     assert pending is not None
     assert pending.slot_key == "2026-11-24T09:00" and pending.due_at == utc(2026, 11, 24, 9, 0)
+
+
+async def test_after_downtime_a_late_summary_is_still_sent_but_a_late_checkin_is_not(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.clock.set(utc(2026, 11, 27, 12, 0))  # a Friday
+    await onboard(h, USER, zone_label="Berlin")
+    await set_schedule(h, USER, [time(18, 0)], summary=True)  # Sunday 18:00: both are due
+    await h.stop()
+    h.clock.set(utc(2026, 11, 29, 19, 0))  # back two hours after Sunday 18:00 Berlin
+    await h.start()
+    await h.dispatch()
+    async with h.session() as session:
+        rows = (await session.exec(select(Delivery).order_by(col(Delivery.id)))).all()
+    by_kind = {(d.kind, d.slot_key): d.status for d in rows}
+    assert by_kind[(DeliveryKind.SUMMARY, "2026-11-29T18:00")] == DeliveryStatus.SENT
+    # the check-in missed on Friday is skipped, not sent late; the next one is Monday's
+    assert by_kind[(DeliveryKind.CHECKIN, "2026-11-27T18:00")] == DeliveryStatus.SKIPPED
+    assert by_kind[(DeliveryKind.CHECKIN, "2026-11-30T18:00")] == DeliveryStatus.PENDING
+    assert prompt_messages(h) == []
