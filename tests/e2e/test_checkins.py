@@ -112,6 +112,13 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
+async def monday_nine_in_berlin(h: Harness) -> None:
+    """Monday 23 November, 07:00 in Berlin: a person with one daily check-in at 09:00."""
+    h.clock.set(utc(2026, 11, 23, 6, 0))
+    await onboard(h, USER, zone_label="Berlin")
+    await set_schedule(h, USER, [time(9, 0)])
+
+
 async def test_daily_checkins_across_spring_forward(harness: Harness) -> None:
     h = harness
     h.clock.set(utc(2026, 3, 27, 12, 0))
@@ -165,9 +172,7 @@ async def test_pause_skips_until_it_ends(harness: Harness) -> None:
 
 async def test_rating_tags_and_note_are_stored(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     await run_slots(h, 1)
     prompt = h.emulator.last_message(USER)
     assert prompt is not None and "Sam" in prompt.text
@@ -200,9 +205,7 @@ async def test_rating_tags_and_note_are_stored(harness: Harness) -> None:
 
 async def test_snooze_asks_again_once(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     await run_slots(h, 1)
     prompt = h.emulator.last_message(USER)
     assert prompt is not None
@@ -226,9 +229,7 @@ async def test_snooze_asks_again_once(harness: Harness) -> None:
 
 async def test_not_now_stores_nothing(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     await run_slots(h, 1)
     await h.tap(USER, "Not now", expect=0)
     assert "Take care" in h.emulator.chat_messages(USER)[-1].text
@@ -278,9 +279,7 @@ async def test_two_instances_send_each_slot_once(harness: Harness) -> None:
 
 async def test_blocked_user_is_marked_inactive_until_they_return(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     h.emulator.fail_next(
         "sendMessage",
         chat_id=USER,
@@ -304,9 +303,7 @@ async def test_blocked_user_is_marked_inactive_until_they_return(harness: Harnes
 
 async def test_429_is_waited_out_and_sent_once(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     h.emulator.fail_next(
         "sendMessage",
         chat_id=USER,
@@ -327,9 +324,7 @@ async def test_429_is_waited_out_and_sent_once(harness: Harness) -> None:
 
 async def test_429_beyond_the_limiter_retries_at_retry_after(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     h.emulator.fail_next(
         "sendMessage",
         chat_id=USER,
@@ -352,9 +347,7 @@ async def test_429_beyond_the_limiter_retries_at_retry_after(harness: Harness) -
 
 async def test_server_errors_are_retried_with_backoff(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     h.emulator.fail_next(
         "sendMessage", chat_id=USER, error_code=500, description="Internal Server Error", times=2
     )
@@ -377,9 +370,7 @@ async def test_server_errors_are_retried_with_backoff(harness: Harness) -> None:
 
 async def test_lost_answer_is_never_resent(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     h.emulator.network_fail_next("sendMessage", after_processing=True)
     h.clock.set(utc(2026, 11, 23, 8, 0))
     await h.dispatch()
@@ -400,9 +391,7 @@ async def test_lost_answer_is_never_resent(harness: Harness) -> None:
 
 async def test_zone_change_mid_week_neither_duplicates_nor_drops(harness: Harness) -> None:
     h = harness
-    h.clock.set(utc(2026, 11, 23, 6, 0))
-    await onboard(h, USER, zone_label="Berlin")
-    await set_schedule(h, USER, [time(9, 0)])
+    await monday_nine_in_berlin(h)
     await run_slots(h, 1)  # 09:00 Berlin on Monday is sent (08:00 UTC)
     h.clock.set(utc(2026, 11, 23, 9, 0))
     await h.say(USER, "/timezone")
