@@ -83,12 +83,12 @@ async def start_break(turn: Turn) -> str:
 
 async def _resend(turn: Turn, state: BreakState) -> None:
     brk = await _current(turn)
+    if state in PRACTICE:
+        await _show_practice(turn, brk, state)
+        return
     prompts = {
         BreakState.MOOD_BEFORE: _ask_before,
         BreakState.DIFFICULTY: _ask_difficulty,
-        BreakState.MINDFULNESS: _show_mindfulness,
-        BreakState.COMMON_HUMANITY: _show_common_humanity,
-        BreakState.SELF_KINDNESS: _show_self_kindness,
         BreakState.NEED: _ask_need,
         BreakState.MOOD_AFTER: _ask_after,
     }
@@ -102,31 +102,21 @@ async def _ask_difficulty(turn: Turn, brk: Break) -> str:
     return BreakState.DIFFICULTY
 
 
-async def _show_mindfulness(turn: Turn, brk: Break) -> str:
-    await _reach(turn, brk, BreakState.MINDFULNESS)
+# the three steps of the practice: their texts, and an offset so wordings combine differently
+PRACTICE = {
+    BreakState.MINDFULNESS: ("break.mindfulness", 0),
+    BreakState.COMMON_HUMANITY: ("break.common_humanity", 1),
+    BreakState.SELF_KINDNESS: ("break.self_kindness", 2),
+}
+
+
+async def _show_practice(turn: Turn, brk: Break, state: BreakState) -> str:
+    key, offset = PRACTICE[state]
+    await _reach(turn, brk, state)
     await turn.say(
-        turn.t("break.mindfulness", variant=brk.variant),
-        keyboards.next_or_stop(turn.ref, turn.language),
+        turn.t(key, variant=brk.variant + offset), keyboards.next_or_stop(turn.ref, turn.language)
     )
-    return BreakState.MINDFULNESS
-
-
-async def _show_common_humanity(turn: Turn, brk: Break) -> str:
-    await _reach(turn, brk, BreakState.COMMON_HUMANITY)
-    await turn.say(
-        turn.t("break.common_humanity", variant=brk.variant + 1),
-        keyboards.next_or_stop(turn.ref, turn.language),
-    )
-    return BreakState.COMMON_HUMANITY
-
-
-async def _show_self_kindness(turn: Turn, brk: Break) -> str:
-    await _reach(turn, brk, BreakState.SELF_KINDNESS)
-    await turn.say(
-        turn.t("break.self_kindness", variant=brk.variant + 2),
-        keyboards.next_or_stop(turn.ref, turn.language),
-    )
-    return BreakState.SELF_KINDNESS
+    return state
 
 
 async def _ask_need(turn: Turn, brk: Break) -> str:
@@ -194,25 +184,25 @@ async def difficulty(turn: Turn) -> str:
     turn.session.add(brk)
     await screen_and_support(turn)
     await turn.say(turn.t("break.difficulty_thanks"))
-    return await _show_mindfulness(turn, brk)
+    return await _show_practice(turn, brk, BreakState.MINDFULNESS)
 
 
 async def skip_difficulty(turn: Turn) -> str:
     """No words needed: straight to step 1."""
     await turn.close_buttons()
-    return await _show_mindfulness(turn, await _current(turn))
+    return await _show_practice(turn, await _current(turn), BreakState.MINDFULNESS)
 
 
 async def next_from_mindfulness(turn: Turn) -> str:
     """Step 1 done: common humanity."""
     await turn.close_buttons()
-    return await _show_common_humanity(turn, await _current(turn))
+    return await _show_practice(turn, await _current(turn), BreakState.COMMON_HUMANITY)
 
 
 async def next_from_common_humanity(turn: Turn) -> str:
     """Step 2 done: self-kindness."""
     await turn.close_buttons()
-    return await _show_self_kindness(turn, await _current(turn))
+    return await _show_practice(turn, await _current(turn), BreakState.SELF_KINDNESS)
 
 
 async def next_from_self_kindness(turn: Turn) -> str:
