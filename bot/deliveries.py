@@ -247,6 +247,8 @@ class Claimed:
     first_name: str
     language: str | None
     time_zone: str | None
+    active: bool = True
+    schedule: CheckinSchedule | None = None
 
 
 async def claim_due(
@@ -284,8 +286,9 @@ async def claim_due(
     if not ids:
         return []
     rows = await session.exec(
-        select(Delivery, User)
+        select(Delivery, User, CheckinSchedule)
         .join(User, col(User.id) == col(Delivery.user_id))
+        .join(CheckinSchedule, col(CheckinSchedule.user_id) == col(Delivery.user_id), isouter=True)
         .where(col(Delivery.id).in_(ids))
         .order_by(col(Delivery.next_attempt_at))
     )
@@ -301,8 +304,10 @@ async def claim_due(
             first_name=u.first_name,
             language=u.language_code,
             time_zone=u.time_zone,
+            active=u.active,
+            schedule=schedule,
         )
-        for d, u in rows.all()
+        for d, u, schedule in rows.all()
         if d.id is not None
     ]
 
@@ -404,18 +409,15 @@ async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
     return Outcome(DeliveryStatus.SENT, message_id=message_id)
 
 
-async def _precheck(
-    session: AsyncSession, claimed: Claimed, *, now: datetime, grace: timedelta
-) -> Outcome | None:
+def precheck(claimed: Claimed, *, now: datetime, grace: timedelta) -> Outcome | None:
     """Why this delivery must not be sent now (None: send it)."""
-    user = await session.get(User, claimed.user_id)
-    if user is None or not user.active:
+    if not claimed.active:
         return Outcome(DeliveryStatus.FAILED, detail="inactive")
     window = max(grace, SUMMARY_GRACE) if claimed.kind == DeliveryKind.SUMMARY else grace
     if now - claimed.due_at > window:
         return Outcome(DeliveryStatus.SKIPPED, detail="past the grace window")
     if claimed.kind == DeliveryKind.CHECKIN:
-        schedule = await get_schedule(session, user_id=claimed.user_id)
+        schedule = claimed.schedule
         if schedule is None or not schedule.enabled:
             return Outcome(DeliveryStatus.SKIPPED, detail="check-ins off")
         if is_paused(schedule, now):
@@ -442,12 +444,12 @@ async def dispatch_due(
         async with sessions() as session:
             await release_stale_claims(session, now=moment)
             claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
-            decided: dict[int, Outcome] = {}
-            for item in claimed:
-                reason = await _precheck(session, item, now=moment, grace=grace)
-                if reason is not None:
-                    decided[item.id] = reason
             await session.commit()
+        decided: dict[int, Outcome] = {}
+        for item in claimed:
+            reason = precheck(item, now=moment, grace=grace)
+            if reason is not None:
+                decided[item.id] = reason
         if not claimed:
             break
         report.claimed += len(claimed)

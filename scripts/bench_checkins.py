@@ -400,11 +400,10 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
 
     originals = {
         name: getattr(deliveries, name)
-        for name in ("claim_due", "_precheck", "_record", "release_stale_claims")
+        for name in ("claim_due", "_record", "release_stale_claims")
     }
     labels = {
         "claim_due": "claim_due",
-        "_precheck": "pre-checks",
         "_record": "record + plan next",
         "release_stale_claims": "release stale claims",
     }
