@@ -399,8 +399,7 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
     from bot import deliveries, jobs
 
     originals = {
-        name: getattr(deliveries, name)
-        for name in ("claim_due", "_record", "release_stale_claims")
+        name: getattr(deliveries, name) for name in ("claim_due", "_record", "release_stale_claims")
     }
     labels = {
         "claim_due": "claim_due",
