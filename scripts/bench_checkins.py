@@ -710,7 +710,15 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
         )
         results["traced_held"] = held
         results["traced_held_emulator"] = sum(s.size for s in by_emulator.statistics("filename"))
-        del snapshot, by_emulator
+        rest = snapshot.filter_traces(
+            [tracemalloc.Filter(False, "*bot/emulator.py", all_frames=True)]
+        )
+        results["traced_held_top"] = [
+            f"{mib(stat.size)} in {stat.count:,} blocks: "
+            + " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in stat.traceback[:4])
+            for stat in rest.statistics("traceback")[:8]
+        ]
+        del snapshot, by_emulator, rest
     results["rss_after_dispatch"] = rss()
     results["dispatch_s"] = dispatch_s
     results["phases"] = dict(probe.wall)
@@ -880,6 +888,8 @@ def report(
             f" still held at its end {mib(r['traced_held'])},"
             f" of which allocated under bot/emulator.py {mib(r['traced_held_emulator'])}"
         )
+    for line in r.get("traced_held_top", []):
+        print(f"    held, not under the emulator: {line}")
     base = r["baseline_last_s"]
     print(
         f"\nbaseline, {n:,} bare send_prompt calls (same bot, emulator, concurrency, no database):"
