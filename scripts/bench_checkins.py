@@ -50,6 +50,7 @@ import argparse
 import asyncio
 import cProfile
 import gc
+import inspect
 import io
 import json
 import logging
@@ -65,7 +66,7 @@ import threading
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -398,17 +399,24 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
 
     from bot import deliveries, jobs
 
-    originals = {
-        name: getattr(deliveries, name) for name in ("claim_due", "_record", "release_stale_claims")
-    }
     labels = {
         "claim_due": "claim_due",
+        "_precheck": "pre-checks",  # before ae394c2: async, one query per prompt
+        "precheck": "pre-checks",  # since ae394c2: plain function on the claimed rows
         "_record": "record + plan next",
         "release_stale_claims": "release stale claims",
     }
+    originals = {name: getattr(deliveries, name) for name in labels if hasattr(deliveries, name)}
 
-    def timed(name: str) -> Callable[..., Awaitable[Any]]:
+    def timed(name: str) -> Callable[..., Any]:
         original = originals[name]
+        if not inspect.iscoroutinefunction(original):
+
+            def plain(*args: Any, **kwargs: Any) -> Any:
+                with stopwatch(probe.wall, labels[name]):
+                    return original(*args, **kwargs)
+
+            return plain
 
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             if name == "_record":
@@ -581,9 +589,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
 
     results["import_s"] = time.perf_counter() - t
     plans = zone_plans()
-    default_concurrency = int(
-        __import__("inspect").signature(dispatch_due).parameters["concurrency"].default
-    )
+    default_concurrency = int(inspect.signature(dispatch_due).parameters["concurrency"].default)
     concurrency = args.concurrency or default_concurrency
 
     # socketserver's default listen backlog is 5: a burst of new connections (all 64 of
@@ -715,7 +721,9 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
         )
         results["traced_held_top"] = [
             f"{mib(stat.size)} in {stat.count:,} blocks: "
-            + " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in stat.traceback[:4])
+            + " <- ".join(
+                f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback[-4:])
+            )
             for stat in rest.statistics("traceback")[:8]
         ]
         del snapshot, by_emulator, rest
@@ -764,6 +772,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
     )
     _, results["baseline_last_s"], sends = handed_over(emulator.requests[mark:], base_wall)
     results["baseline_ok"] = sum(1 for r in sends if r.response_ok)
+    results["rss_after_baseline"] = rss()
     del sends
 
     results["load_after"] = os.getloadavg()[0]
@@ -905,6 +914,11 @@ def report(
             for group, seconds in sorted(r["baseline_cpu"].items(), key=lambda kv: -kv[1])
             if seconds >= 0.005
         )
+    )
+    print(
+        f"  RSS grew by {mib(r['rss_after_baseline'] - r['rss_after_dispatch'])}"
+        f" (the dispatch: {mib(r['rss_after_dispatch'] - r['rss_before_dispatch'])});"
+        " both are mostly the emulator keeping every message and request"
     )
     print(f"  dispatch costs {last / base:.2f} x the bare send")
     if args.profile or args.tracemalloc:
