@@ -23,12 +23,12 @@ def main() -> int:
 
         logging.basicConfig(level=logging.WARNING)
         return asyncio.run(run_demo(settings))
-    from bot.app import build_application
+    from bot.app import ALLOWED_UPDATES, build_application
 
     configure_logging(settings)
     app = build_application(settings)
     log.info("starting Kindbreak (long polling)")
-    app.run_polling(allowed_updates=["message", "callback_query", "my_chat_member"])
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

@@ -25,7 +25,17 @@ from bot.deliveries import plan_missing
 from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
 from bot.texts import t
-from handlers import breaks, checkin, checkin_settings, help, mood, onboarding, summary
+from handlers import (
+    breaks,
+    checkin,
+    checkin_settings,
+    help,
+    mood,
+    onboarding,
+    safety,
+    safety_plan,
+    summary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +47,9 @@ MENU_COMMANDS = (
     "summary",
     "pause",
     "resume",
+    "sos",
     "urgent",
+    "safetyplan",
     "timezone",
     "help",
     "start",
@@ -45,9 +57,15 @@ MENU_COMMANDS = (
 )
 
 
+# the update types the bot asks Telegram for (edited messages are screened for danger too)
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
 def build_flows() -> list[FlowSpec]:
     """Every conversation flow of the bot."""
     return [
+        safety.build_flow(),
+        safety_plan.build_flow(),
         onboarding.build_flow(),
         breaks.build_flow(),
         mood.build_flow(),
@@ -68,6 +86,8 @@ def build_router(flows: list[FlowSpec]) -> FlowRouter:
         on_forged_button=help.forged_button,
         on_stale_button=help.stale_button,
         on_cancel_nothing=help.cancel_nothing,
+        on_danger=safety.danger_seen,
+        on_paused=safety.paused,
     )
 
 

@@ -24,6 +24,8 @@ class Flow(StrEnum):
     MENU = "h"
     CHECKIN = "c"
     SETTINGS = "s"
+    SAFETY = "a"
+    SAFETY_PLAN = "p"
 
 
 # the actions each prefix may carry; parsing rejects any other
@@ -32,6 +34,9 @@ ACTIONS: dict[Flow, frozenset[str]] = {
     Flow.BREAK: frozenset({"start", "before", "after", "next", "skip", "stop", "ground"}),
     Flow.MOOD: frozenset({"start", "rate", "skip"}),
     Flow.MENU: frozenset({"urgent", "help"}),
+    # the answers to "are you safe right now?"; ref is the screen hit
+    Flow.SAFETY: frozenset({"danger", "struggle", "okay", "back"}),
+    Flow.SAFETY_PLAN: frozenset({"start", "skip", "stop", "edit", "part", "done"}),
     Flow.CHECKIN: frozenset({"rate", "tag", "done", "snooze", "notnow", "break", "skip"}),
     Flow.SETTINGS: frozenset(
         {

@@ -186,6 +186,10 @@ def configure_logging(settings: Settings) -> None:
     # httpx logs every request URL, and the URL contains the token
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # at DEBUG, python-telegram-bot logs whole updates: the words people write stay out of logs
+    logging.getLogger("telegram").setLevel(
+        max(logging.INFO, logging.getLevelName(settings.log_level))
+    )
     if settings.telegram_bot_token is not None:
         redact = RedactingFilter(settings.telegram_bot_token.get())
         for handler in logging.getLogger().handlers:

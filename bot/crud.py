@@ -208,6 +208,7 @@ async def save_conversation(
             flow=flow,
             state=state,
             ref=ref,
+            paused_by=None,  # a step that moves on is not paused
             version=Conversation.version + 1,
             updated_at=now,
             expires_at=expires_at,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.clock import Clock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, BotMessage, buttons
@@ -111,7 +111,9 @@ async def run_demo(
             await app.post_init(app)  # run_polling would call these; here we start by hand
             await app.start()
             assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=5)
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=5, allowed_updates=ALLOWED_UPDATES
+            )
             try:
                 while True:
                     line = await asyncio.to_thread(reader)

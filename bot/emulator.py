@@ -1238,6 +1238,20 @@ class BotApiEmulator:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
         return self._user_message(user_id, chat_id, content, reply_to_message_id)
 
+    def edit_text(
+        self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> JsonDict:
+        """The user edits one of their text messages. Returns the edited_message update."""
+        with self._cond:
+            chat = self._user_chat(user_id, chat_id)
+            stored = chat.messages.get(message_id)
+            if stored is None or stored.deleted or stored.from_bot:
+                raise LookupError(f"no user message #{message_id} in chat {chat.id}")
+            message = {**copy.deepcopy(stored.data), "text": text, "edit_date": _epoch()}
+            stored.data = message
+            stored.raw_text = text
+            return self._enqueue("edited_message", message)
+
     def send_sticker(
         self, user_id: int, *, chat_id: int | None = None, emoji: str = "🙂"
     ) -> JsonDict:

@@ -26,8 +26,9 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler
 
-from bot import callbacks, crud
+from bot import callbacks, crud, safety_store
 from bot.context import KBContext
+from bot.core.crisis_screen import Screen, screen_text
 from bot.deliveries import plan_user
 from bot.models import Conversation, User
 from bot.texts import t
@@ -54,6 +55,9 @@ class Turn:
     text: str | None = None
     args: Sequence[str] = ()
     ref: int = 0
+    place: str = ""
+    resume_with: str | None = None
+    resumed: bool = False
     outbox: list[Callable[[], Awaitable[object]]] = field(default_factory=list, repr=False)
     toast_text: str | None = field(default=None, repr=False)
 
@@ -66,6 +70,16 @@ class Turn:
     def chat_id(self) -> int:
         """The private chat with this person."""
         return self.user.telegram_id
+
+    @property
+    def paused(self) -> bool:
+        """Whether the person's flow waits for them to say how they are."""
+        return self.conversation is not None and self.conversation.paused_by is not None
+
+    def resume(self, text: str | None) -> None:
+        """After this step, go back to the paused flow, handing it ``text`` if given."""
+        self.resumed = True
+        self.resume_with = text
 
     def t(self, key: str, *, variant: int = 0, **fields: object) -> str:
         """A catalogue text in the person's language."""
@@ -162,6 +176,9 @@ class ConversationMoved(Exception):
 
 StepFn = Callable[[Turn], Awaitable[str]]
 ExpireFn = Callable[[AsyncSession, Conversation, datetime], Awaitable[None]]
+ResendFn = Callable[[Turn, str], Awaitable[None]]
+# what to do when the screen sees danger: the turn, what it saw, the words to hold for the step
+DangerFn = Callable[[Turn, Screen, str | None], Awaitable[None]]
 
 
 async def _nothing_to_clean(_s: AsyncSession, _c: Conversation, _n: datetime) -> None:
@@ -189,6 +206,8 @@ class FlowSpec:
     on_cancel: StepFn | None = None
     on_expire: ExpireFn = _nothing_to_clean
     timeout: timedelta | None = None
+    resend: ResendFn | None = None  # shows a state's question again, with its buttons
+    keeps_pause: bool = False  # its commands leave a paused flow paused (help and safety)
 
 
 class FlowRouter(BaseHandler[Update, KBContext, None]):
@@ -204,6 +223,8 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         on_forged_button: StepFn,
         on_stale_button: StepFn,
         on_cancel_nothing: StepFn,
+        on_danger: DangerFn,
+        on_paused: StepFn,
     ) -> None:
         super().__init__(self._handle)
         self.flows = {f.name: f for f in flows}
@@ -220,15 +241,18 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         self.on_forged_button = on_forged_button
         self.on_stale_button = on_stale_button
         self.on_cancel_nothing = on_cancel_nothing
+        self.on_danger = on_danger
+        self.on_paused = on_paused
 
     def check_update(self, update: object) -> bool:
-        """Private-chat messages and every button press."""
+        """Private-chat messages (new or edited) and every button press."""
         if not isinstance(update, Update) or update.effective_user is None:
             return False
         if update.callback_query is not None:
             return True
         chat = update.effective_chat
-        return update.message is not None and chat is not None and chat.type == "private"
+        message = update.message or update.edited_message
+        return message is not None and chat is not None and chat.type == "private"
 
     async def _handle(self, update: Update, context: KBContext) -> None:
         services = context.services
@@ -250,8 +274,12 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             try:
                 if update.callback_query is not None:
                     await self._button(turn, update.callback_query)
+                elif update.edited_message is not None:
+                    await self._edited(turn, update.edited_message)
                 else:
                     await self._message(turn)
+                if turn.resumed:
+                    await self._resume(turn)
                 await session.commit()
             except ConversationMoved:
                 # another update (maybe on another instance) moved this conversation first:
@@ -285,11 +313,19 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         message = turn.update.message
         assert message is not None
         conversation = turn.conversation
+        step = self._step(conversation)
         text = message.text
-        if text is not None and text.startswith("/"):
+        words = text if text is not None else message.caption
+        is_command = text is not None and text.startswith("/")
+        if words and await self._screened(turn, words, "command" if is_command else None):
+            return
+        if is_command:
+            assert text is not None
             await self._command(turn, text)
             return
-        step = self._step(conversation)
+        if turn.paused:
+            await self.on_paused(turn)
+            return
         if text is None:
             await self.on_other_message(turn)
             if step is not None and conversation is not None:
@@ -304,6 +340,44 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             return
         turn.ref = conversation.ref
         await self._advance(turn, self.flows[conversation.flow], step.on_text)
+
+    async def _screened(self, turn: Turn, words: str, place: str | None) -> bool:
+        """Screen any words the person sent, before anything else sees them."""
+        screen = screen_text(words)
+        if not screen:
+            return False
+        conversation = turn.conversation
+        step = self._step(conversation)
+        holds = place is None and step is not None and step.on_text is not None
+        if place is None:
+            place = f"{conversation.flow}.{conversation.state}" if conversation else "free_text"
+        turn.place = place
+        turn.text = words
+        await self.on_danger(turn, screen, words if holds else None)
+        return True
+
+    async def _edited(self, turn: Turn, message: Message) -> None:
+        """An edited message: screened like any words; otherwise the first version stands."""
+        words = message.text or message.caption
+        if words:
+            await self._screened(turn, words, "edited")
+
+    async def _resume(self, turn: Turn) -> None:
+        """Go back to the paused flow: hand it the held words, or show its step again."""
+        turn.conversation = await crud.get_conversation(turn.session, user_id=self._uid(turn))
+        conversation = turn.conversation
+        step = self._step(conversation)
+        if conversation is None or step is None:
+            return
+        flow = self.flows[conversation.flow]
+        turn.ref = conversation.ref
+        if turn.resume_with is not None and step.on_text is not None:
+            turn.text = turn.resume_with
+            await self._advance(turn, flow, step.on_text)
+        elif flow.resend is not None:
+            await flow.resend(turn, conversation.state)
+        else:
+            await turn.say(turn.t(step.reminder))
 
     async def _command(self, turn: Turn, text: str) -> None:
         head, *args = text.split()
@@ -320,7 +394,22 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         if flow is None:
             await self.on_unknown_command(turn)
             return
+        if turn.paused and not flow.keeps_pause:
+            await self._unpause(turn)  # choosing what to do next answers the pause
         await self._advance(turn, flow, flow.commands[command])
+
+    async def _unpause(self, turn: Turn) -> None:
+        conversation = turn.conversation
+        assert conversation is not None
+        if not await safety_store.set_paused(
+            turn.session,
+            user_id=self._uid(turn),
+            paused_by=None,
+            now=turn.now,
+            expected_version=conversation.version,
+        ):
+            raise ConversationMoved
+        turn.conversation = await crud.get_conversation(turn.session, user_id=self._uid(turn))
 
     async def _cancel(self, turn: Turn) -> None:
         conversation = turn.conversation
@@ -328,6 +417,8 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         if conversation is None or flow is None:
             await self.on_cancel_nothing(turn)
             return
+        if turn.paused:
+            await self._unpause(turn)
         turn.ref = conversation.ref
         if flow.on_cancel is not None:
             await self._advance(turn, flow, flow.on_cancel)
@@ -360,6 +451,8 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             ):
                 # a double tap, or a button from an earlier step or message
                 await self.on_stale_button(turn)
+            elif turn.paused:  # first: how are they?
+                await self.on_paused(turn)
             else:
                 turn.ref = data.ref
                 await self._advance(turn, flow, fn)

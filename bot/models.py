@@ -124,6 +124,12 @@ class Conversation(SQLModel, table=True):
     version: int = Field(default=0, description="bumped on every change, for optimistic locking")
     updated_at: datetime = _ts()
     expires_at: datetime = _ts(index=True)
+    paused_by: int | None = Field(
+        default=None,
+        foreign_key="screen_hits.id",
+        ondelete="SET NULL",
+        description="the screen hit that paused this flow until the person says how they are",
+    )
 
 
 class DeliveryKind(StrEnum):
@@ -210,3 +216,40 @@ class RatingTag(SQLModel, table=True):
 
     rating_id: int = Field(primary_key=True, foreign_key="mood_ratings.id", ondelete="CASCADE")
     tag: str = Field(primary_key=True, max_length=24)
+
+
+class ScreenHit(SQLModel, table=True):
+    """One message in which the crisis screen saw signs of danger (never the message itself).
+
+    ``held_text`` keeps the words that paused a flow, so "let's go on" can hand them to the
+    step they were written for; it is cleared once they are handed on.
+    """
+
+    __tablename__ = "screen_hits"
+    __table_args__ = (sa.Index("ix_screen_hits_user_time", "user_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    at: datetime = _ts()
+    level: str = Field(max_length=16)
+    categories: str = Field(default="", max_length=256, description="comma-separated")
+    place: str = Field(max_length=64, description="where the words arrived, e.g. break.difficulty")
+    answer: str | None = Field(default=None, max_length=16)
+    answered_at: datetime | None = _ts(nullable=True)
+    held_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+
+
+class SafetyPlan(SQLModel, table=True):
+    """A person's safety plan, after Stanley and Brown: each part optional."""
+
+    __tablename__ = "safety_plans"
+
+    user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
+    warning_signs: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    coping: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    distractions: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    people: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    professionals: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    environment: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    reasons: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    updated_at: datetime = _ts()

@@ -11,7 +11,7 @@ from bot import crud, keyboards
 from bot.callbacks import Flow
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.models import Break, BreakStatus, Conversation, RatingKind
-from handlers.common import mood_from_button, mood_from_text, screen_and_support
+from handlers.common import mood_from_button, mood_from_text
 
 
 class BreakState(StrEnum):
@@ -182,7 +182,6 @@ async def difficulty(turn: Turn) -> str:
     brk = await _current(turn)
     brk.difficulty = turn.text
     turn.session.add(brk)
-    await screen_and_support(turn)
     await turn.say(turn.t("break.difficulty_thanks"))
     return await _show_practice(turn, brk, BreakState.MINDFULNESS)
 
@@ -216,7 +215,6 @@ async def need(turn: Turn) -> str:
     brk = await _current(turn)
     brk.need = turn.text
     turn.session.add(brk)
-    await screen_and_support(turn)
     await turn.say(turn.t("break.need_thanks", variant=brk.variant))
     return await _ask_after(turn, brk)
 
@@ -287,6 +285,11 @@ async def expire(session: AsyncSession, conversation: Conversation, now: datetim
         await crud.end_break(session, brk=brk, status=BreakStatus.ABANDONED, now=now)
 
 
+async def resend(turn: Turn, state: str) -> None:
+    """Show a break step again with its buttons (after a pause for the person's safety)."""
+    await _resend(turn, BreakState(state))
+
+
 BREAK_FLOW_NAME = "break"
 
 
@@ -324,4 +327,5 @@ def build_flow() -> FlowSpec:
         },
         on_cancel=stop,
         on_expire=expire,
+        resend=resend,
     )

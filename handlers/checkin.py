@@ -14,7 +14,6 @@ from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.keyboards import FEELING_TAGS, SNOOZE_MINUTES
 from bot.models import Delivery, DeliveryKind, DeliveryStatus, MoodRating, RatingKind
 from bot.texts import t
-from handlers.common import screen_and_support
 
 
 class CheckinState(StrEnum):
@@ -119,7 +118,6 @@ async def note(turn: Turn) -> str:
         return END
     rating.note = turn.text
     turn.session.add(rating)
-    await screen_and_support(turn)
     await turn.say(turn.t("checkin.thanks_note"))
     return END
 

@@ -48,7 +48,6 @@ from bot.schedule import (
     parse_times,
     pause_until,
 )
-from handlers.common import screen_and_support
 
 log = logging.getLogger(__name__)
 
@@ -624,9 +623,8 @@ async def resume_button(turn: Turn) -> str:
 
 
 async def _unreadable(turn: Turn, key: str) -> str:
-    """A kind re-ask, after making sure the words are not a call for help."""
-    if not await screen_and_support(turn):
-        await turn.say(turn.t(key))
+    """A kind re-ask (the words were screened for danger before they got here)."""
+    await turn.say(turn.t(key))
     return KEEP
 
 

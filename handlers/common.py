@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from bot.crisis import format_screen_reply, screen_text
 from bot.flow import Turn
 from bot.timezones import country_for_zone
 
@@ -25,14 +24,6 @@ def parse_mood(text: str | None) -> int | None:
 def user_country(turn: Turn) -> str | None:
     """The person's country, from their time zone (None when unknown)."""
     return country_for_zone(turn.user.time_zone) if turn.user.time_zone else None
-
-
-async def screen_and_support(turn: Turn) -> bool:
-    """If the person's words suggest they may be in danger, show where to find help now."""
-    if not turn.text or not screen_text(turn.text):
-        return False
-    await turn.say(format_screen_reply(user_country(turn), turn.language))
-    return True
 
 
 async def mood_from_button(turn: Turn) -> int | None:

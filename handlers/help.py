@@ -7,11 +7,10 @@ from telegram import Update
 from bot import crud, keyboards
 from bot.callbacks import Flow
 from bot.context import KBContext
-from bot.crisis import format_urgent
 from bot.deliveries import drop_pending, plan_user
 from bot.flow import KEEP, FlowSpec, Turn
 from bot.texts import t
-from handlers.common import screen_and_support, user_country
+from handlers.safety import sos
 
 HUGE_TEXT = 1000  # characters; longer free text gets a word of acknowledgement
 
@@ -22,16 +21,8 @@ async def show_help(turn: Turn) -> str:
     return KEEP
 
 
-async def urgent(turn: Turn) -> str:
-    """/urgent or the 'I need help now' button: crisis lines for the person's country."""
-    await turn.say(format_urgent(user_country(turn), turn.language))
-    return KEEP
-
-
 async def free_text(turn: Turn) -> str:
-    """Text outside any flow: check for danger first, then point to what the bot can do."""
-    if await screen_and_support(turn):
-        return KEEP
+    """Text outside any flow (already screened for danger): point to what the bot can do."""
     if turn.text and len(turn.text) > HUGE_TEXT:
         await turn.say(turn.t("fallback.huge_text"))
     await turn.say(
@@ -108,6 +99,7 @@ def build_flow() -> FlowSpec:
     return FlowSpec(
         name="help",
         prefix=Flow.MENU,
-        commands={"help": show_help, "urgent": urgent},
-        buttons={"urgent": urgent, "help": show_help},
+        commands={"help": show_help},
+        buttons={"urgent": sos, "help": show_help},
+        keeps_pause=True,
     )

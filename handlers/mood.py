@@ -8,7 +8,7 @@ from bot import crud, keyboards
 from bot.callbacks import Flow
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.models import RatingKind
-from handlers.common import mood_from_button, mood_from_text, parse_mood, screen_and_support
+from handlers.common import mood_from_button, mood_from_text, parse_mood
 
 
 class MoodState(StrEnum):
@@ -68,7 +68,6 @@ async def note(turn: Turn) -> str:
         return END
     rating.note = turn.text
     turn.session.add(rating)
-    await screen_and_support(turn)
     await turn.say(turn.t("mood.saved_note"))
     await _maybe_offer_break(turn, rating.value)
     return END
@@ -95,8 +94,6 @@ async def _save(turn: Turn, value: int, note: str | None) -> str:
         now=turn.now,
         note=note,
     )
-    if note:
-        await screen_and_support(turn)
     await turn.say(turn.t("mood.saved", value=value))
     await _maybe_offer_break(turn, value)
     return KEEP

@@ -103,7 +103,7 @@ async def test_lower_mood_is_normalised_with_grounding(harness: Harness) -> None
     assert "normal" in closing.text or "human" in closing.text
     assert "May I" not in closing.text  # no more phrases pushed
     (grounding,) = await h.tap(USER, "Something grounding")
-    assert "feet" in grounding.text and "/urgent" in grounding.text
+    assert "feet" in grounding.text and "/sos" in grounding.text
 
 
 async def test_stop_button_and_cancel_keep_what_was_done(harness: Harness) -> None:

@@ -153,8 +153,9 @@ async def test_words_of_danger_get_real_help(harness: Harness) -> None:
     await onboard(h, USER)
     reply = await h.say(USER, "I want to end my life")
     de = CRISIS["countries"]["DE"]
-    assert de["emergency"] in reply.text
-    assert de["lines"][0]["phone"] in reply.text
+    assert de["emergency"] in reply.text and reply.text.endswith("Are you safe right now?")
+    support, _after = await h.tap(USER, "I'm struggling, but safe for now", expect=2)
+    assert de["lines"][0]["phone"] in support.text
 
 
 async def test_urgent_command(harness: Harness) -> None:

@@ -24,7 +24,7 @@ async def test_start_welcomes_and_asks_for_time_zone(harness: Harness) -> None:
     welcome, ask = await h.replies(USER, 2, after=mark)
     assert "Sam" in welcome.text
     assert "not therapy" in welcome.text and "emergency" in welcome.text
-    assert "/urgent" in welcome.text  # where to find urgent help, before the zone is known
+    assert "/sos" in welcome.text  # where to find urgent help, before the zone is known
     labels = [label for label, _ in h.emulator.buttons(ask)]
     assert "Berlin" in labels and "New York" in labels
     confirm, ready = await h.tap(USER, "Berlin", expect=2)
@@ -74,10 +74,10 @@ async def test_help_lists_commands_and_menu_is_registered(harness: Harness) -> N
     h = harness
     await onboard(h, USER)
     reply = await h.say(USER, "/help")
-    for command in ("/break", "/mood", "/urgent", "/cancel"):
+    for command in ("/break", "/mood", "/sos", "/urgent", "/safetyplan", "/cancel"):
         assert command in reply.text
     assert "Neff" in reply.text
     registered = [r for r in h.emulator.requests if r.method == "setMyCommands"]
     assert registered, "the command menu was never registered"
     names = [c["command"] for c in registered[-1].params["commands"]]  # type: ignore[index]
-    assert {"break", "mood", "help", "cancel", "urgent"} <= set(names)
+    assert {"break", "mood", "help", "cancel", "sos", "urgent", "safetyplan"} <= set(names)

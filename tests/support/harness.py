@@ -14,7 +14,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Secret, Settings
 from bot.context import KBApplication, Services
 from bot.db import create_engine, session_factory
@@ -109,7 +109,9 @@ class Harness:
         await app.start()
         assert app.updater is not None
         if poll:  # only one instance may poll; others share the database and run jobs
-            await app.updater.start_polling(poll_interval=0.0, timeout=2)
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=2, allowed_updates=ALLOWED_UPDATES
+            )
         self.apps.append(app)
         return app
 
