@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.crisis import format_line, help_for_country
+from bot.crisis import format_line, help_for_country, load_crisis_lines
 from bot.texts import t
 from bot.violence_lines import (
     emergency_note,
@@ -35,11 +35,24 @@ def _emergency(country: str | None, language: str | None, key: str) -> str:
     return t(key, language, number=help_.emergency)
 
 
-def _crisis_lines(country: str | None, language: str | None) -> list[str]:
+def _crisis_lines(
+    country: str | None, language: str | None, *, directories: bool = True
+) -> list[str]:
+    """The country's lines, and the international directories when it has no well-checked one."""
     help_ = help_for_country(country)
     lines = [format_line(line, language) for line in help_.lines[:_MAX_LINES]]
-    lines += [t("crisis.fallback", language, name=f.name, url=f.url) for f in help_.fallbacks]
+    if directories:
+        lines += [t("crisis.fallback", language, name=f.name, url=f.url) for f in help_.fallbacks]
     return [t("crisis.lines_heading", language), *lines] if lines else []
+
+
+def _directories(language: str | None) -> list[str]:
+    """The international directories of free helplines, under their heading."""
+    rows = [
+        t("crisis.fallback", language, name=f.name, url=f.url)
+        for f in load_crisis_lines().fallbacks
+    ]
+    return [t("crisis.fallback_more_heading", language), *rows]
 
 
 def _violence_lines(country: str | None, language: str | None) -> list[str]:
@@ -98,13 +111,16 @@ def format_support(country: str | None, language: str | None = None, variant: in
 
 
 def format_sos(country: str | None, language: str | None = None) -> str:
-    """/sos: help at once, from anywhere: the emergency number, then the lines."""
-    blocks = [
-        t("safety.sos_intro", language),
-        _emergency(country, language, "crisis.emergency"),
-    ]
-    lines = [*_crisis_lines(country, language), "", *_violence_lines(country, language)[:3]]
-    return _join(blocks, lines, [t("safety.not_emergency", language)])
+    """/sos: the emergency number first, the lines, the international directories, one sentence."""
+    blocks = [_emergency(country, language, "crisis.emergency")]
+    own = _crisis_lines(country, language, directories=False)
+    violence = _violence_lines(country, language)[:3]
+    # the directories come last, unless they are all there is for this country
+    sections = (
+        [own, violence, _directories(language)] if own else [_directories(language), violence]
+    )
+    lines = [row for section in sections if section for row in ("", *section)][1:]
+    return _join(blocks, lines, [t("safety.sos_outro", language)])
 
 
 def format_plan(parts: list[tuple[str, str]], language: str | None = None) -> str | None:

@@ -89,3 +89,14 @@ def test_a_plan_shows_only_its_filled_parts_in_order() -> None:
         "Your safety plan\n\nWarning signs\nnot sleeping\n\nMy reasons for living\nmy dog"
     )
     assert format_plan([]) is None
+
+
+@pytest.mark.parametrize("country", [*COUNTRIES, None])
+def test_sos_lists_the_international_directories_for_everyone(country: str | None) -> None:
+    text = format_sos(country)
+    if country is None:
+        assert text.index("findahelpline") < text.index("gnws.org")
+        return
+    directory = load_crisis_lines().fallbacks[0].url
+    assert directory in text
+    assert text.rindex("https://") == text.rindex(load_crisis_lines().fallbacks[-1].url)
