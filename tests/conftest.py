@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from tests.support.botapi import BotApiSpec
-from tests.support.harness import POSTGRES_URL, FakeClock, Harness, make_settings, reset_postgres
+from tests.support.harness import FakeClock, Harness, make_settings
+from tests.support.postgres import SERVER_URL, create_database, drop_database, reset_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -29,18 +31,30 @@ def emulator(botapi_spec: BotApiSpec) -> Iterator[BotApiEmulator]:
         assert emu.violations == [], f"invalid Bot API requests: {emu.violations}"
 
 
-@pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database: an SQLite file, or the PostgreSQL test database reset."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kindbreak.sqlite3'}"
+@pytest.fixture(scope="session")
+def postgres_run_database() -> Iterator[str]:
+    """This run's own PostgreSQL database (each xdist worker its own), dropped at the end."""
     try:
-        await reset_postgres(POSTGRES_URL)
+        url = asyncio.run(create_database(SERVER_URL))
     except OSError as exc:
         if os.environ.get("KINDBREAK_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required but unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
-    return POSTGRES_URL
+    try:
+        yield url
+    finally:
+        asyncio.run(drop_database(SERVER_URL, url))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: an SQLite file, or this run's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kindbreak.sqlite3'}"
+    # requested here, not as a parameter, so that SQLite-only runs never need a server
+    url: str = request.getfixturevalue("postgres_run_database")
+    asyncio.run(reset_database(url))
+    return url
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -10,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy.engine import make_url
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import ALLOWED_UPDATES, build_application
@@ -20,8 +17,6 @@ from bot.context import KBApplication, Services
 from bot.db import create_engine, session_factory
 from bot.emulator import BotApiEmulator, BotMessage
 from bot.jobs import DISPATCH_JOB
-
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 class FakeClock:
@@ -43,22 +38,6 @@ class FakeClock:
         """Jump to an instant."""
         assert instant.tzinfo is not None
         self.current = instant
-
-
-async def reset_postgres(url: str) -> None:
-    """Drop and recreate the public schema of the test database."""
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database=parsed.database or "test",
-    )
-    try:
-        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await conn.close()
 
 
 def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
