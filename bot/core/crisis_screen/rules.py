@@ -1,0 +1,116 @@
+"""The screen itself: masks, category patterns, scoped negation, speaker context, levels."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from bot.core.crisis_screen.lexicon import Category, Lexicon, load_lexicon
+from bot.core.crisis_screen.normalise import normalise
+from bot.core.crisis_screen.result import URGENT_CATEGORIES, Screen, screen_of
+
+_DENIAL_WINDOW = 60
+_SENTENCE = re.compile(r" \. ")
+# Categories that say what the writer intends; with a time they become a plan with a date.
+INTENT = frozenset({"ideation", "plan_means", "goodbye"})
+TIMED = INTENT | {"self_harm", "passive", "vague"}
+
+
+@dataclass
+class _Findings:
+    """Matches gathered while screening one message."""
+
+    text: str
+    sentence_starts: list[int]
+    categories: set[str] = field(default_factory=set)
+    sentences: dict[str, set[int]] = field(default_factory=dict)
+    denied_ends: list[tuple[str, int]] = field(default_factory=list)
+
+    def sentence_of(self, position: int) -> int:
+        return bisect_right(self.sentence_starts, position)
+
+    def add(self, category: str, position: int) -> None:
+        self.categories.add(category)
+        self.sentences.setdefault(category, set()).add(self.sentence_of(position))
+
+
+def _mask(text: str, lexicon: Lexicon) -> str:
+    """Hyperbole and benign literal uses blanked out, keeping positions."""
+    return lexicon.masks.sub(lambda m: " " * len(m.group()), text)
+
+
+def _denied(text: str, start: int, lexicon: Lexicon) -> bool:
+    """Whether a denial ("I'd never", "not", "no thoughts of") governs the match at start."""
+    prefix = text[max(0, start - _DENIAL_WINDOW) : start]
+    return lexicon.denial.search(prefix) is not None
+
+
+def _sentence(text: str, position: int) -> str:
+    start = text.rfind(" . ", 0, position)
+    end = text.find(" . ", position)
+    return text[start + 1 if start >= 0 else 0 : end if end >= 0 else len(text)]
+
+
+def _excused(
+    category: str, strong: bool, position: int, found: _Findings, lexicon: Lexicon
+) -> bool:
+    """Whether a speaker context (work, news, grief, recovery) explains the match away."""
+    if category in URGENT_CATEGORIES:
+        return False
+    for context in lexicon.contexts:
+        if category not in context.excuses or (strong and not context.strong_too):
+            continue
+        if not context.pattern.search(found.text):
+            continue
+        if context.unless is not None and context.unless.search(_sentence(found.text, position)):
+            continue
+        return True
+    return False
+
+
+def _match_category(category: Category, found: _Findings, lexicon: Lexicon) -> None:
+    for strong, pattern in ((True, category.strong), (False, category.mention)):
+        if pattern is None:
+            continue
+        for match in pattern.finditer(found.text):
+            if _denied(found.text, match.start(), lexicon):
+                found.denied_ends.append((category.name, match.end()))
+            elif not _excused(category.name, strong, match.start(), found, lexicon):
+                found.add(category.name, match.start())
+
+
+def _undone_denials(found: _Findings, lexicon: Lexicon) -> None:
+    """ "I don't want to kill myself but the thoughts keep coming": the denial is undone."""
+    for category, end in found.denied_ends:
+        if category not in found.categories and lexicon.undo.search(found.text, end):
+            found.add(category if category in TIMED else "ideation", end)
+
+
+def _near(a: set[int], b: set[int]) -> bool:
+    return any(abs(x - y) <= 1 for x in a for y in b)
+
+
+def _timed(found: _Findings, lexicon: Lexicon) -> None:
+    """Intent with a time: a set date is a plan, tonight or right now is an attempt."""
+    imminent = {found.sentence_of(m.start()) for m in lexicon.imminent.finditer(found.text)}
+    when = {found.sentence_of(m.start()) for m in lexicon.when.finditer(found.text)} | imminent
+    for category in TIMED & found.categories:
+        sentences = found.sentences[category]
+        if _near(sentences, when):
+            found.categories.add("timing")
+        if category in INTENT and _near(sentences, imminent):
+            found.categories.add("attempt")
+
+
+def screen_text(text: str) -> Screen:
+    """Whether free text shows signs that the writer (or someone with them) is in danger."""
+    lexicon = load_lexicon()
+    masked = _mask(normalise(text, lexicon.vocabulary), lexicon)
+    starts = [m.end() for m in _SENTENCE.finditer(masked)]
+    found = _Findings(masked, starts)
+    for category in lexicon.categories:
+        _match_category(category, found, lexicon)
+    _undone_denials(found, lexicon)
+    _timed(found, lexicon)
+    return screen_of(frozenset(found.categories))
