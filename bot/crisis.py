@@ -8,23 +8,14 @@ then the country's ``high`` lines, then its ``medium`` lines (with their hours),
 and a ``low`` line only together with its note. The international directories are
 added when the country is unknown or has no ``high`` line.
 
-:func:`screen_text` is deliberately broad: it prefers a gentle, unneeded offer of
-help over missing someone in danger. Negation is not understood ("I don't want to
-kill myself" still matches), and some everyday phrases match too ("I overdosed on
-coffee", "I cut myself cooking", "I'm killing myself at work"). Figures of speech
-that mention death or killing without the person turning it on themselves do not
-match: "this deadline is killing me", "my feet are killing me", "I'm dying of
-boredom", "I could die of embarrassment", "I'm dead tired", "I'm going to die if
-this meeting runs over". Harsh self-talk and exhaustion ("I hate myself", "I can't
-do this anymore", "I want to give up") are what a self-compassion break is for, so
-they do not match on their own.
+The screen for signs of danger lives in :mod:`bot.core.crisis_screen`; :func:`screen_text`
+is re-exported here for the handlers.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +23,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+from bot.core.crisis_screen import Screen as Screen
+from bot.core.crisis_screen import screen_text as screen_text
 from bot.texts import t
 
 DATA_FILE = Path(__file__).parent / "data" / "crisis_lines.json"
@@ -365,128 +358,3 @@ def format_screen_reply(country: str | None, language: str | None = None, varian
     """The gentle reply when :func:`screen_text` matched, followed by the help list."""
     intro = t("crisis.screen_reply", language, variant=variant)
     return _with_intro(intro, country, language, t("crisis.screen_outro", language))
-
-
-_APOSTROPHES = "'’‘`´ʼ′"
-_FILLER = r"(?:(?:just|really|simply|honestly|literally|actually|kind of|kinda|sometimes|still) )*"
-_NOT_WANT = (
-    r"(?:dont|do not|doesnt|never|no longer|not) (?:really )?(?:want|wanna|feel like)(?: to)?"
-)
-_ANYMORE = r"(?:any ?more|any longer)"
-
-_SCREEN_PATTERNS: tuple[str, ...] = (
-    # English: suicide, dying, not wanting to live
-    r"suicid\w*",
-    r"sewerslide",
-    r"unalive\w*",
-    r"(?<![0-9] )kms",
-    r"kill(?:ing|ed|s)? my ?self",
-    r"(?:want|wish) (?:someone|somebody) (?:would |to |could )?kill me",
-    r"(?:take|taking|took) my (?:own )?life",
-    r"end(?:ing|ed)? (?:my|my own) life",
-    r"end(?:ing)? (?:it all|everything|things for good|it for good)",
-    r"end it (?:tonight|today|now)",
-    r"(?:thinking|thought) (?:about|of) ending it",
-    r"(?:want|wish|wanting) (?:for )?(?:it all|everything) to (?:end|stop|be over)",
-    r"(?:want|wanna|wanted|wish|wishing|wished) (?:to |i could |i would )?"
-    + _FILLER
-    + r"(?:die|be dead|disappear|not exist|stop existing|not be here|sleep forever)",
-    r"(?:ready|deserve|rather|prefer) (?:to )?" + _FILLER + r"(?:die|be dead|not exist)",
-    r"(?:wish|wished) i (?:was|were|had) (?:dead|never (?:been )?born)",
-    r"feel like dying(?! (?:of|from|laughing|inside))",
-    r"better off (?:dead|without me|if i (?:wasnt|werent|was not|were not|was gone|were gone|"
-    r"died))",
-    r"(?:be|been) better (?:off )?without me",
-    r"(?:no|not any|nothing) (?:reason|point|purpose) (?:in |to |of )?"
-    r"(?:living|live|being alive|going on|carrying on|staying alive)",
-    r"nothing (?:left )?to live for",
-    r"(?:life|living|my life) (?:isnt|is not|aint|doesnt feel|does not feel|is no longer) "
-    r"worth (?:it|living)",
-    r"not worth living",
-    _NOT_WANT
-    + " "
-    + _FILLER
-    + r"(?:live(?! (?:in|with|at|near|there|on|by|together|abroad|alone))|living|be alive|"
-    + r"exist|wake up(?! (?:early|so early|at|before))|be here "
-    + _ANYMORE
-    + r"|be around "
-    + _ANYMORE
-    + r"|go on living|continue living)",
-    r"(?:hope|hoping|pray|praying|wish) (?:that )?i (?:dont|do not|never|wont|will not) wake up",
-    r"(?:go to sleep|fall asleep|sleep) and (?:not|never) wake up",
-    r"never wake up again",
-    r"cant (?:go on|keep going|carry on) (?:living|" + _ANYMORE + r"|like this " + _ANYMORE + ")",
-    r"tired of (?:living|being alive)",
-    r"(?:done|finished) with (?:living|life)",
-    # English: self-harm and means
-    r"self ?harm\w*",
-    r"self ?injur\w*",
-    r"self ?mutilat\w*",
-    r"(?:hurt|hurting|harm|harming|cut|cutting|burn|burning) my ?self",
-    r"cut(?:ting)? (?:my )?(?:wrists?|arms?|thighs?|legs?)",
-    r"slit(?:ting)? (?:my )?wrists?",
-    r"hang(?:ing)? my ?self",
-    r"overdos\w*",
-    r"(?:take|took|taking|swallow|swallowed|swallowing) (?:all|a bunch|a handful|too many|"
-    r"the whole (?:bottle|box|pack))(?: of)? (?:my |the |those |these )?(?:pills|tablets|meds)",
-    r"jump(?:ing)? (?:off|from) (?:a|the|my|this) (?:bridge|roof|building|cliff|balcony|window)",
-    r"(?:jump|jumping|step|stepping|throw myself) in front of (?:a |the )?(?:train|bus|car|truck)",
-    # German
-    r"suizid\w*",
-    r"selbstmord\w*",
-    r"selbstverletz\w*",
-    r"lebensmude\w*",
-    r"(?:mich|mir) (?:selbst )?(?:umbringen|toten|verletzen|ritzen|das leben nehmen)",
-    r"bringe? mich um",
-    r"ritze mich",
-    r"(?:will|mochte|wurde gerne) (?:einfach |nur )?sterben",
-    r"(?:will|mochte|kann) nicht mehr leben",
-    r"(?:ware|waere) (?:lieber )?tot",
-    r"nicht mehr aufwachen",
-    r"keine lust mehr (?:zu leben|auf das leben|aufs leben)",
-    # Spanish
-    r"(?:quiero|pienso en|ganas de|quisiera) (?:matarme|morir(?:me)?|quitarme la vida)",
-    r"voy a matarme",
-    r"me (?:quiero|voy a) matar",
-    r"me quiero morir",
-    r"no quiero (?:seguir )?(?:vivir|despertar)",
-    r"quitarme la vida",
-    r"acabar con mi vida",
-    r"hacerme dano",
-    r"autolesion\w*",
-    # French
-    r"(?:veux|voudrais|envie de|pense a) (?:me tuer|mourir)",
-    r"vais me tuer",
-    r"mettre fin a (?:mes jours|ma vie)",
-    r"en finir avec (?:la vie|ma vie)",
-    r"(?:veux|voudrais|envie d) ?en finir",
-    r"me faire du mal",
-    r"veux plus vivre",
-    r"automutil\w*",
-    # Portuguese
-    r"(?:quero|penso em|vontade de) (?:me matar|morrer|tirar minha vida)",
-    r"vou me matar",
-    r"nao quero (?:mais )?(?:viver|acordar)",
-    r"tirar (?:a )?minha (?:propria )?vida",
-    r"acabar com a minha vida",
-    r"automutila\w*",
-)
-
-
-@cache
-def _screen_regex() -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(_SCREEN_PATTERNS) + r")\b")
-
-
-def normalise_text(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free text with single spaces between words."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(f"[{_APOSTROPHES}]", "", text)
-    text = re.sub(r"[\W_]+", " ", text)
-    return " ".join(text.split())
-
-
-def screen_text(text: str) -> bool:
-    """Whether free text shows signs that the writer may be in danger (errs towards yes)."""
-    return _screen_regex().search(normalise_text(text)) is not None

@@ -1,0 +1,194 @@
+"""Focused tests of the crisis screen: normalisation, negation scope, context and levels."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.core.crisis_screen import Level, Screen, screen_text
+from bot.core.crisis_screen.fuzzy import edit_distance
+from bot.core.crisis_screen.lexicon import category_names, load_lexicon, read_file
+from bot.core.crisis_screen.normalise import normalise
+from bot.core.crisis_screen.result import URGENT_CATEGORIES
+
+
+def norm(text: str) -> str:
+    return normalise(text, load_lexicon().vocabulary)
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I DON’T want to", "i dont want to"),
+        ("k1ll mys3lf", "kill myself"),
+        ("$u1c1d3", "suicide"),
+        ("k!ll myself", "kill myself"),
+        ("s*icide", "suicide"),
+        ("dieeeeee", "die"),
+        ("killllll", "kill"),
+        ("pleaseeee", "please"),
+        ("s u i c i d e", "suicide"),
+        ("s.u.i.c.i.d.e", "suicide"),
+        ("k m s", "kms"),
+        ("su\u200bi\u200ccide", "suicide"),
+        ("ѕuісіdе", "suicide"),  # Cyrillic look-alikes
+        ("ｓｕｉｃｉｄｅ", "suicide"),  # full width
+        ("suicidé", "suicide"),
+        ("sucidal", "suicidal"),
+        ("myslef", "myself"),
+        ("s/h", "sh"),
+        ("I ran 10km!", "i ran 10km ."),
+        ("wait. what", "wait . what"),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize("word", ["overdone", "himself", "homeless", "mostly", "helpless"])
+def test_fuzzy_matching_leaves_everyday_words_alone(word: str) -> None:
+    assert norm(word) == word
+
+
+def test_edit_distance_counts_swaps_once() -> None:
+    assert edit_distance("myself", "myslef") == 1
+    assert edit_distance("suicide", "suicide") == 0
+    assert edit_distance("kitten", "sitting") == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["killmyself", "i wanna dieeee", "su1c1dal", "k m s", "i want to unalive", "im gonna kms"],
+)
+def test_spellings_that_dodge_filters_still_match(text: str) -> None:
+    assert screen_text(text)
+
+
+# --- negation scope -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would never kill myself",
+        "I'm not suicidal",
+        "no thoughts of hurting myself, just tired",
+        "I don't want to die, I want things to get better",
+        "I'd never hurt myself, don't worry",
+    ],
+)
+def test_denials_do_not_match(text: str) -> None:
+    assert not screen_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd never hurt myself but I have been cutting again",
+        "I don't want to be here anymore",
+        "I'm not okay. I want to die",
+        "I don't want to kill myself but the thoughts keep coming",
+        "not gonna lie, I want to die",
+    ],
+)
+def test_denials_govern_only_their_own_clause(text: str) -> None:
+    assert screen_text(text)
+
+
+# --- speaker context and hyperbole ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As a nurse I work with suicidal patients every day",
+        "watched a documentary about suicide prevention, really moving",
+        "my dad took his own life ten years ago today and I miss him",
+        "5 years clean from self harm today!",
+        "this deadline is killing me",
+        "kill me now lol the printer jammed again",
+        "i'll die if he sees this",
+        "dying of laughter",
+        "I killed it at the presentation",
+        "bye, talk tomorrow!",
+    ],
+)
+def test_context_and_hyperbole_do_not_match(text: str) -> None:
+    assert not screen_text(text)
+
+
+def test_context_never_excuses_an_urgent_message() -> None:
+    screen = screen_text("I'm a nurse and I just took all my pills")
+    assert screen.level is Level.URGENT
+
+
+def test_grief_does_not_hide_a_wish_to_follow() -> None:
+    assert screen_text("my brother killed himself last year and i want to join him")
+
+
+def test_relapse_is_not_excused_by_recovery() -> None:
+    assert screen_text("I was 2 years clean but I relapsed and cut again last night")
+
+
+# --- levels and categories ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I took 30 paracetamol", "attempt"),
+        ("i'm standing on the ledge", "attempt"),
+        ("he's banging on the door and threatening to kill me", "danger_from_others"),
+        ("my friend just swallowed a bunch of pills", "someone_else_now"),
+        ("I'm going to kill myself tonight", "attempt"),
+    ],
+)
+def test_urgent_categories(text: str, category: str) -> None:
+    screen = screen_text(text)
+    assert screen.level is Level.URGENT
+    assert category in screen.categories
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I want to kill myself", "ideation"),
+        ("everyone would be better off without me", "burden"),
+        ("been saving up my pills", "plan_means"),
+        ("this is goodbye, please take care of my cat for me", "goodbye"),
+        ("my boyfriend hits me when he's drunk", "abuse"),
+        ("I wish I could go to sleep and never wake up", "passive"),
+        ("I'm going to end it on friday", "timing"),
+    ],
+)
+def test_concern_categories(text: str, category: str) -> None:
+    screen = screen_text(text)
+    assert screen.level is Level.CONCERN
+    assert category in screen.categories
+
+
+def test_screen_truthiness_and_from_others() -> None:
+    assert not Screen(Level.NONE, frozenset())
+    assert Screen(Level.CONCERN, frozenset({"abuse"})).from_others
+    assert screen_text("he threatened to kill me").from_others
+    assert not screen_text("I want to die").from_others
+    assert screen_text("") == Screen(Level.NONE, frozenset())
+
+
+def test_data_file_levels_agree_with_the_urgent_categories() -> None:
+    for name in category_names():
+        urgent = read_file(name).get("level") == "urgent"
+        assert urgent is (name in URGENT_CATEGORIES), name
+
+
+def test_a_long_message_is_screened_quickly() -> None:
+    text = ("Work was long today and the train was late again, " * 80)[:4096]
+    screen_text(text)
+    start = time.perf_counter()
+    for _ in range(20):
+        screen_text(text)
+    assert (time.perf_counter() - start) / 20 < 0.02  # generous: the bench measures < 1 ms
