@@ -4,14 +4,13 @@ Reproduce (from the repository root):
 
     .venv/bin/python scripts/bench_checkins.py --users 10000
     .venv/bin/python scripts/bench_checkins.py --users 100000
-    createdb -h 127.0.0.1 -U postgres kindbreak_bench
     .venv/bin/python scripts/bench_checkins.py --users 10000 \\
-        --postgres postgresql://postgres@127.0.0.1:5432/kindbreak_bench
-    dropdb -h 127.0.0.1 -U postgres kindbreak_bench
+        --postgres postgresql://postgres@127.0.0.1:5432/postgres
 
 Without ``--postgres`` the database is an SQLite file in a temporary folder (removed at the
-end). With ``--postgres`` the given database must be a throwaway one: its ``public`` schema
-is dropped and recreated at the start and again at the end.
+end). ``--postgres`` names a server: the benchmark creates its own database there
+(``kindbreak_bench_<pid>_<random>``, through the maintenance database the URL names) and
+drops it at the end; nothing else on the server is touched.
 
 What it does, in order:
 
@@ -80,7 +79,6 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 # Monday 23 November 2026, 12:00 UTC: no DST change anywhere below for days either side
 DUE = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -239,24 +237,6 @@ def person(index: int, plans: list[ZonePlan]) -> tuple[int, int, str, ZonePlan]:
 
 
 # --------------------------------------------------------------------------- seeding
-
-
-async def reset_postgres(url: str) -> None:
-    """Drop and recreate the public schema of a throwaway PostgreSQL database."""
-    import asyncpg  # type: ignore[import-untyped]
-
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database=parsed.database,
-    )
-    try:
-        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await conn.close()
 
 
 async def seed(url: str, users: int) -> dict[str, float]:
@@ -946,7 +926,9 @@ def main() -> None:
     """Parse the options, seed, measure, report, clean up."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10_000, help="people due in the same minute")
-    parser.add_argument("--postgres", metavar="URL", help="a THROWAWAY PostgreSQL database")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="a PostgreSQL server to make a database on"
+    )
     parser.add_argument("--batch", type=int, help="call dispatch_due directly with this batch")
     parser.add_argument("--concurrency", type=int, help="... and this concurrency")
     parser.add_argument(
@@ -967,18 +949,20 @@ def main() -> None:
         return
 
     workdir = Path(tempfile.mkdtemp(prefix="kindbreak_bench_"))
+    url, backend = f"sqlite:///{workdir / 'bench.db'}", "SQLite"
     try:
         if args.postgres:
-            url, backend = args.postgres, "PostgreSQL"
-            asyncio.run(reset_postgres(url))
-        else:
-            url, backend = f"sqlite:///{workdir / 'bench.db'}", "SQLite"
+            # imported only here, so that asyncpg stays out of an SQLite run's memory
+            from tests.support import postgres
+
+            url = asyncio.run(postgres.create_database(args.postgres, "kindbreak_bench"))
+            backend = "PostgreSQL"
         seeded = seed_in_child(url, args.users)
         results = asyncio.run(measure(args, url, workdir))
         report(args, backend, seeded, results)
     finally:
-        if args.postgres:
-            asyncio.run(reset_postgres(args.postgres))
+        if backend == "PostgreSQL":
+            asyncio.run(postgres.drop_database(args.postgres, url))
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -4,15 +4,14 @@ Reproduce (from the repository root):
 
     .venv/bin/python scripts/bench_summaries.py --users 10000
     .venv/bin/python scripts/bench_summaries.py --users 200          # a quick run
-    createdb -h 127.0.0.1 -U postgres kindbreak_bench_summaries
     .venv/bin/python scripts/bench_summaries.py --users 10000 \\
-        --postgres postgresql://postgres@127.0.0.1:5432/kindbreak_bench_summaries
-    dropdb -h 127.0.0.1 -U postgres kindbreak_bench_summaries
+        --postgres postgresql://postgres@127.0.0.1:5432/postgres
 
 The SQLite database is a file in a temporary folder, removed at the end (``--keep`` keeps
 it). ``--postgres`` runs the same on PostgreSQL after SQLite (``--skip-sqlite`` for only
-PostgreSQL); that database must be a throwaway one: its ``public`` schema is dropped and
-recreated at the start and at the end.
+PostgreSQL); it names a server, on which the benchmark creates its own database
+(``kindbreak_bench_<pid>_<random>``, through the maintenance database the URL names) and
+drops it at the end; nothing else on the server is touched.
 
 What it does, per database:
 
@@ -62,11 +61,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg  # type: ignore[import-untyped]
 import sqlalchemy as sa
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -84,6 +81,7 @@ from bot.summaries import (  # noqa: E402
     load_period,
     query_window,
 )
+from tests.support.postgres import connect, throwaway_database  # noqa: E402
 
 ZONES = (
     "Europe/Berlin",
@@ -275,30 +273,9 @@ def seed_sqlite(path: Path, seeder: Seeder, users: int) -> int:
     return path.stat().st_size
 
 
-async def pg_connect(url: str) -> Any:
-    """A plain asyncpg connection to ``url``."""
-    parsed = make_url(url)
-    return await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database=parsed.database,
-    )
-
-
-async def reset_postgres(url: str) -> None:
-    """Drop and recreate the public schema of the throwaway database."""
-    conn = await pg_connect(url)
-    try:
-        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await conn.close()
-
-
 async def seed_postgres(url: str, seeder: Seeder, users: int) -> int:
     """Bulk COPY, move the id sequences past the explicit ids, ANALYZE; the database size."""
-    conn = await pg_connect(url)
+    conn = await connect(url)
     try:
         for first, count in chunks(users):
             rows = seeder.people(first, count)
@@ -613,17 +590,9 @@ async def run(args: argparse.Namespace) -> None:
             else:
                 shutil.rmtree(folder, ignore_errors=True)
     if args.postgres:
-        await reset_postgres(args.postgres)
         seeder = Seeder(days=args.days, per_day=args.per_day, seed=args.seed)
-        try:
-            await measure(
-                args.postgres,
-                "PostgreSQL",
-                args,
-                lambda: seed_postgres(args.postgres, seeder, args.users),
-            )
-        finally:
-            await reset_postgres(args.postgres)
+        async with throwaway_database(args.postgres, "kindbreak_bench") as url:
+            await measure(url, "PostgreSQL", args, lambda: seed_postgres(url, seeder, args.users))
     print(f"\nreproduce: {reproduce_command(args)}")
 
 
@@ -644,7 +613,7 @@ def main() -> None:
         help="summaries in flight at once in the batch (the dispatcher allows 64)",
     )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--postgres", metavar="URL", help="also on this THROWAWAY database")
+    parser.add_argument("--postgres", metavar="URL", help="also on this PostgreSQL server")
     parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     args = parser.parse_args()
