@@ -12,6 +12,7 @@ from bot.core.crisis_screen.result import URGENT_CATEGORIES, Screen, screen_of
 
 _DENIAL_WINDOW = 60
 _SENTENCE = re.compile(r" \. ")
+_FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|my|myself|mine)\b")
 # Categories that say what the writer intends; with a time they become a plan with a date.
 INTENT = frozenset({"ideation", "plan_means", "goodbye"})
 TIMED = INTENT | {"self_harm", "passive", "vague"}
@@ -53,13 +54,20 @@ def _sentence(text: str, position: int) -> str:
 
 
 def _excused(
-    category: str, strong: bool, position: int, found: _Findings, lexicon: Lexicon
+    category: str, match: re.Match[str], strong: bool, found: _Findings, lexicon: Lexicon
 ) -> bool:
-    """Whether a speaker context (work, news, grief, recovery) explains the match away."""
+    """Whether a speaker context (work, news, grief, recovery) explains the match away.
+
+    Urgent matches are never excused; first-person ones only by the writer's own recovery.
+    """
     if category in URGENT_CATEGORIES:
         return False
+    position = match.start()
+    first_person = _FIRST_PERSON.search(match.group()) is not None
     for context in lexicon.contexts:
         if category not in context.excuses or (strong and not context.strong_too):
+            continue
+        if first_person and context.name != "context_recovery":
             continue
         if not context.pattern.search(found.text):
             continue
@@ -76,7 +84,7 @@ def _match_category(category: Category, found: _Findings, lexicon: Lexicon) -> N
         for match in pattern.finditer(found.text):
             if _denied(found.text, match.start(), lexicon):
                 found.denied_ends.append((category.name, match.end()))
-            elif not _excused(category.name, strong, match.start(), found, lexicon):
+            elif not _excused(category.name, match, strong, found, lexicon):
                 found.add(category.name, match.start())
 
 
