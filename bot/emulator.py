@@ -716,11 +716,18 @@ def _short(params: Mapping[str, object], limit: int = 160) -> str:
 # --------------------------------------------------------------------------- HTTP plumbing
 
 
+# socketserver's own default listen backlog.
+DEFAULT_LISTEN_BACKLOG = 5
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], emulator: BotApiEmulator) -> None:
+    def __init__(
+        self, address: tuple[str, int], emulator: BotApiEmulator, listen_backlog: int
+    ) -> None:
         self.emulator = emulator
+        self.request_queue_size = listen_backlog
         super().__init__(address, _Handler)
 
 
@@ -806,6 +813,8 @@ class BotApiEmulator:
     method of something offering ``param_types``), else with a built-in table.
     With ``group_privacy`` (Telegram's default for bots) a group message reaches the bot
     only if it is a command for this bot or a reply to one of its messages.
+    ``listen_backlog`` is the server socket's listen queue (socketserver's default, 5,
+    unless a burst of new connections needs more); ``connections_opened`` counts them.
     """
 
     EMULATED_METHODS = frozenset(
@@ -844,6 +853,7 @@ class BotApiEmulator:
         bot_first_name: str = "Kindbreak",
         param_types: ParamTypes | None = None,
         group_privacy: bool = True,
+        listen_backlog: int = DEFAULT_LISTEN_BACKLOG,
     ) -> None:
         bot_id, sep, _ = token.partition(":")
         if not sep or not bot_id.isdigit():
@@ -859,6 +869,7 @@ class BotApiEmulator:
         }
         self.group_privacy = group_privacy
         self._port = port
+        self._listen_backlog = listen_backlog
         self._validator = validator
         spec_types = getattr(getattr(validator, "__self__", None), "param_types", None)
         if param_types is None and callable(spec_types):
@@ -873,6 +884,7 @@ class BotApiEmulator:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
+        self._connections_opened = 0
         self._stopping = False
         self._async_wakers: set[Callable[[], None]] = set()
         self._listeners: list[Listener] = []
@@ -918,13 +930,19 @@ class BotApiEmulator:
         """The file download base URL for ``ApplicationBuilder().base_file_url``."""
         return f"http://{self.host}:{self.port}/file/bot"
 
+    @property
+    def connections_opened(self) -> int:
+        """How many HTTP connections the server has accepted so far."""
+        with self._cond:
+            return self._connections_opened
+
     def start(self) -> None:
         """Bind the port and serve in a background thread."""
         if self._server is not None:
             raise RuntimeError("the emulator is already started")
         with self._cond:
             self._stopping = False
-        self._server = _Server((self.host, self._port), self)
+        self._server = _Server((self.host, self._port), self, self._listen_backlog)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -969,6 +987,7 @@ class BotApiEmulator:
         with self._cond:
             if add:
                 self._connections.add(conn)
+                self._connections_opened += 1
             else:
                 self._connections.discard(conn)
 

@@ -166,21 +166,6 @@ def process_cpu() -> float:
     return times.user + times.system
 
 
-def count_connections() -> Counter[str]:
-    """Count the HTTP connections the emulator accepts (``["opened"]``), by wrapping its handler."""
-    from bot.emulator import _Handler
-
-    counter: Counter[str] = Counter()
-    setup = _Handler.setup
-
-    def counting_setup(self: Any) -> None:
-        counter["opened"] += 1
-        setup(self)
-
-    _Handler.setup = counting_setup  # type: ignore[method-assign]
-    return counter
-
-
 @contextmanager
 def stopwatch(into: dict[str, float], key: str) -> Iterator[None]:
     """Add the wall time of the block to ``into[key]``."""
@@ -564,7 +549,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
     from bot.config import Secret, Settings
     from bot.context import SERVICES_KEY, KBContext, Services
     from bot.deliveries import dispatch_due
-    from bot.emulator import BotApiEmulator, _Server
+    from bot.emulator import BotApiEmulator
     from bot.jobs import DISPATCH_JOB, REPAIR_JOB
 
     results["import_s"] = time.perf_counter() - t
@@ -574,9 +559,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
 
     # socketserver's default listen backlog is 5: a burst of new connections (all 64 of
     # them after httpx's 5 s keep-alive expiry between batches) is then partly reset
-    _Server.request_queue_size = args.emulator_backlog
-    connections = count_connections()
-    emulator = BotApiEmulator()
+    emulator = BotApiEmulator(listen_backlog=args.emulator_backlog)
     emulator.start()
     clock = FrozenClock(DUE - timedelta(minutes=1))
     settings = Settings(
@@ -647,7 +630,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
         tracemalloc.start(16)
     profiler = cProfile.Profile() if args.profile else None
     cpu_before, process_before = thread_cpu(), process_cpu()
-    opened = connections["opened"]
+    opened = emulator.connections_opened
     clock.current = DUE
     start_wall = datetime.now(UTC)
     start = time.perf_counter()
@@ -678,7 +661,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
             profiler.disable()
         probe.close_batch()
     dispatch_s = time.perf_counter() - start
-    results["connections"] = connections["opened"] - opened
+    results["connections"] = emulator.connections_opened - opened
     cpu_after, process_after = thread_cpu(), process_cpu()
     results["dispatch_cpu"] = cpu_by_group(cpu_before, cpu_after)
     results["dispatch_cpu"]["threads that ended"] = (process_after - process_before) - sum(
@@ -741,10 +724,10 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
     base_wall = datetime.now(UTC)
     base_start = time.perf_counter()
     cpu_before, process_before = thread_cpu(), process_cpu()
-    opened = connections["opened"]
+    opened = emulator.connections_opened
     await bare_sends(app.bot, plans, args.users, concurrency)
     results["baseline_s"] = time.perf_counter() - base_start
-    results["baseline_connections"] = connections["opened"] - opened
+    results["baseline_connections"] = emulator.connections_opened - opened
     cpu_after, process_after = thread_cpu(), process_cpu()
     results["baseline_cpu"] = cpu_by_group(cpu_before, cpu_after)
     results["baseline_cpu"]["threads that ended"] = (process_after - process_before) - sum(
