@@ -675,12 +675,12 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
         tracemalloc.stop()
         held = sum(s.size for s in snapshot.statistics("filename"))
         by_emulator = snapshot.filter_traces(
-            [tracemalloc.Filter(True, "*bot/emulator.py", all_frames=True)]
+            [tracemalloc.Filter(True, "*bot/emulator/*", all_frames=True)]
         )
         results["traced_held"] = held
         results["traced_held_emulator"] = sum(s.size for s in by_emulator.statistics("filename"))
         rest = snapshot.filter_traces(
-            [tracemalloc.Filter(False, "*bot/emulator.py", all_frames=True)]
+            [tracemalloc.Filter(False, "*bot/emulator/*", all_frames=True)]
         )
         results["traced_held_top"] = [
             f"{mib(stat.size)} in {stat.count:,} blocks: "
@@ -858,7 +858,7 @@ def report(
         print(
             f"  tracemalloc: peak {mib(r['traced_peak'])} traced during the dispatch;"
             f" still held at its end {mib(r['traced_held'])},"
-            f" of which allocated under bot/emulator.py {mib(r['traced_held_emulator'])}"
+            f" of which allocated under bot/emulator/ {mib(r['traced_held_emulator'])}"
         )
     for line in r.get("traced_held_top", []):
         print(f"    held, not under the emulator: {line}")

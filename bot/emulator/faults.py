@@ -1,0 +1,87 @@
+"""Fault injection: error answers, dropped connections and users who block the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.emulator.base import EmulatorBase
+from bot.emulator.errors import ApiError
+from bot.emulator.records import JsonDict
+from bot.emulator.state import InjectedFault, NetworkFault, epoch
+
+
+class FaultInjection(EmulatorBase):
+    """Queues faults for coming calls and takes them when those calls arrive."""
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        chat_id: int | None = None,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` (to ``chat_id``) with an error."""
+        with self._cond:
+            self._faults.append(
+                InjectedFault(method, chat_id, error_code, description, retry_after, times)
+            )
+
+    def network_fail_next(
+        self, method: str, times: int = 1, *, after_processing: bool = False
+    ) -> None:
+        """Drop the connection of the next ``times`` calls of ``method`` without answering.
+
+        With ``after_processing`` the call takes effect first and only the answer is lost.
+        """
+        with self._cond:
+            self._network_faults.append(NetworkFault(method, after_processing, times))
+
+    def block_user(self, user_id: int) -> JsonDict:
+        """The user blocks the bot: sends to their chat fail with 403; returns the update."""
+        return self._set_blocked(user_id, blocked=True)
+
+    def unblock_user(self, user_id: int) -> JsonDict:
+        """The user unblocks the bot; returns the my_chat_member update."""
+        return self._set_blocked(user_id, blocked=False)
+
+    def _set_blocked(self, user_id: int, *, blocked: bool) -> JsonDict:
+        with self._cond:
+            user = self._user(user_id)
+            chat = self._chats[user_id]
+            if blocked:
+                self._blocked.add(user_id)
+            else:
+                self._blocked.discard(user_id)
+            member = {"user": dict(self.bot_user), "status": "member"}
+            kicked = {"user": dict(self.bot_user), "status": "kicked", "until_date": 0}
+            payload = {
+                "chat": dict(chat.data),
+                "from": dict(user),
+                "date": epoch(),
+                "old_chat_member": member if blocked else kicked,
+                "new_chat_member": kicked if blocked else member,
+            }
+            return self._enqueue("my_chat_member", payload)
+
+    def _take_network_fault(self, method: str) -> NetworkFault | None:
+        """The network fault that drops this call of ``method``, if one is queued."""
+        with self._cond:
+            for fault in self._network_faults:
+                if fault.method == method and fault.remaining > 0:
+                    fault.remaining -= 1
+                    return fault
+        return None
+
+    def _raise_injected_fault(self, method: str, params: Mapping[str, object]) -> None:
+        """Raise the error ``fail_next`` queued for this call, if any."""
+        with self._cond:
+            for fault in self._faults:
+                if fault.method != method or fault.remaining <= 0:
+                    continue
+                if fault.chat_id is not None and params.get("chat_id") != fault.chat_id:
+                    continue
+                fault.remaining -= 1
+                raise ApiError(fault.error_code, fault.description, fault.retry_after)

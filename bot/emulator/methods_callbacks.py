@@ -1,0 +1,28 @@
+"""The Bot API method answering button presses: answerCallbackQuery."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.emulator.base import EmulatorBase
+from bot.emulator.checks import MAX_CALLBACK_ANSWER_LENGTH
+from bot.emulator.errors import QUERY_INVALID, ApiError
+from bot.emulator.state import Event
+
+
+class CallbackMethods(EmulatorBase):
+    """answerCallbackQuery: each query pressed by a user is answered at most once."""
+
+    def _api_answerCallbackQuery(self, params: Mapping[str, Any], events: list[Event]) -> object:
+        query_id = params.get("callback_query_id")
+        text = params.get("text")
+        if isinstance(text, str) and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        with self._cond:
+            if not isinstance(query_id, str) or self._callbacks.get(query_id, True):
+                raise ApiError(400, QUERY_INVALID)
+            self._callbacks[query_id] = True
+            self.callback_answers[query_id] = dict(params)
+            self._changed()
+        return True
