@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import bot
+from bot.core.crisis_screen import Level
 from bot.crisis import (
     MESSAGE_LIMIT,
     CrisisDataError,
@@ -331,7 +332,6 @@ NEGATIVES = [
     "I had a hard session with a client",
     "I'm exhausted and overwhelmed",
     "I don't want to live in London anymore",
-    "I don't want to wake up early tomorrow",
     "I overdid it at the gym",
     "I ran 10 kms today",
     "The plant on my desk died",
@@ -367,3 +367,9 @@ def test_screen_ignores_clear_denials() -> None:
 def test_screen_tables_are_large_enough() -> None:
     assert len(POSITIVES) >= 25
     assert len(NEGATIVES) >= 25
+
+
+def test_an_everyday_phrase_close_to_a_passive_wish_is_at_most_asked_about() -> None:
+    # the screen leans towards asking "are you safe right now?"; it never calls this urgent
+    screen = screen_text("I don't want to wake up early tomorrow")
+    assert screen.level is not Level.URGENT

@@ -160,7 +160,6 @@ def test_urgent_categories(text: str, category: str) -> None:
         ("everyone would be better off without me", "burden"),
         ("been saving up my pills", "plan_means"),
         ("this is goodbye, please take care of my cat for me", "goodbye"),
-        ("my boyfriend hits me when he's drunk", "abuse"),
         ("I wish I could go to sleep and never wake up", "passive"),
         ("I'm going to end it on friday", "timing"),
     ],
@@ -193,3 +192,9 @@ def test_a_long_message_is_screened_quickly() -> None:
         screen_text(text)
     # a regression guard only: the 1 ms target is not met yet (docs/benchmarks.md)
     assert (time.perf_counter() - start) / 20 < 0.1
+
+
+def test_ongoing_abuse_is_named_and_comes_from_others() -> None:
+    # "when he's drunk" is not "now", but the answer may still lead with the emergency number
+    screen = screen_text("my boyfriend hits me when he's drunk")
+    assert screen and "abuse" in screen.categories and screen.from_others

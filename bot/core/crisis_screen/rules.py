@@ -7,10 +7,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from bot.core.crisis_screen.lexicon import Category, Lexicon, load_lexicon
+from bot.core.crisis_screen.model import verdict
 from bot.core.crisis_screen.normalise import normalise
 from bot.core.crisis_screen.result import URGENT_CATEGORIES, Screen, screen_of
 
 _DENIAL_WINDOW = 60
+PASSAGE = 320  # characters of prepared text screened at a time
 _SENTENCE = re.compile(r" \. ")
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|my|myself|mine)\b")
 # Categories that say what the writer intends; with a time they become a plan with a date.
@@ -25,8 +27,18 @@ class _Findings:
     text: str
     sentence_starts: list[int]
     categories: set[str] = field(default_factory=set)
+    strong: set[str] = field(default_factory=set)
     sentences: dict[str, set[int]] = field(default_factory=dict)
     denied_ends: list[tuple[str, int]] = field(default_factory=list)
+
+    def signals(self) -> list[str]:
+        """What the model is told: listed, strongly listed and denied categories."""
+        denied = {category for category, _ in self.denied_ends}
+        return sorted(
+            [f"listed {c}" for c in self.categories]
+            + [f"strong {c}" for c in self.strong]
+            + [f"denied {c}" for c in denied]
+        )
 
     def sentence_of(self, position: int) -> int:
         return bisect_right(self.sentence_starts, position)
@@ -86,6 +98,8 @@ def _match_category(category: Category, found: _Findings, lexicon: Lexicon) -> N
                 found.denied_ends.append((category.name, match.end()))
             elif not _excused(category.name, match, strong, found, lexicon):
                 found.add(category.name, match.start())
+                if strong:
+                    found.strong.add(category.name)
 
 
 def _undone_denials(found: _Findings, lexicon: Lexicon) -> None:
@@ -111,14 +125,72 @@ def _timed(found: _Findings, lexicon: Lexicon) -> None:
             found.categories.add("attempt")
 
 
-def screen_text(text: str) -> Screen:
-    """Whether free text shows signs that the writer (or someone with them) is in danger."""
+def prepare(text: str) -> str:
+    """The canonical spelling of a message, as both the lexicon and the model read it."""
+    return normalise(text, load_lexicon().vocabulary)
+
+
+def listed(prepared: str) -> _Findings:
+    """What the lexicon finds in a prepared message: categories, strong matches, denials."""
     lexicon = load_lexicon()
-    masked = _mask(normalise(text, lexicon.vocabulary), lexicon)
+    masked = _mask(prepared, lexicon)
     starts = [m.end() for m in _SENTENCE.finditer(masked)]
     found = _Findings(masked, starts)
     for category in lexicon.categories:
         _match_category(category, found, lexicon)
     _undone_denials(found, lexicon)
     _timed(found, lexicon)
-    return screen_of(frozenset(found.categories))
+    return found
+
+
+def learned(prepared: str, found: _Findings) -> set[str]:
+    """The categories the learned model sees in a prepared message (empty below threshold)."""
+    heads = verdict(prepared, found.signals())
+    if not heads["crisis"]:
+        return set()
+    if heads["urgent"]:
+        if heads["others"]:
+            return {"danger_from_others"}
+        return {"someone_else_now" if heads["someone_else"] else "attempt"}
+    if heads["others"]:
+        return {"abuse"}
+    return {"someone_else" if heads["someone_else"] else "indirect"}
+
+
+def passages(prepared: str, size: int = PASSAGE) -> list[str]:
+    """A long message cut at sentence ends into passages of about ``size`` characters.
+
+    Each passage is screened on its own, so one sentence of danger in a long message about
+    something else is not diluted by the rest, and the work grows only linearly with length.
+    """
+    if len(prepared) <= size:
+        return [prepared]
+    out: list[str] = []
+    current = ""
+    for sentence in prepared.split(" . "):
+        if current and len(current) + len(sentence) > size:
+            out.append(current)
+            current = ""
+        current = f"{current} . {sentence}" if current else sentence
+    out.append(current)
+    return [p[i : i + 2 * size] for p in out for i in range(0, len(p), 2 * size)]
+
+
+def _screen_passage(prepared: str) -> set[str]:
+    """Listed wording weighed by the model; an urgent listed phrase always counts."""
+    findings = listed(prepared)
+    found = findings.categories
+    model = learned(prepared, findings)
+    if not model:
+        return found & URGENT_CATEGORIES
+    if found:
+        return found | (model & URGENT_CATEGORIES if not found & URGENT_CATEGORIES else set())
+    return model
+
+
+def screen_text(text: str) -> Screen:
+    """Whether free text shows signs that the writer (or someone with them) is in danger."""
+    found: set[str] = set()
+    for passage in passages(prepare(text)):
+        found |= _screen_passage(passage)
+    return screen_of(frozenset(found))
