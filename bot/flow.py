@@ -317,6 +317,8 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         text = message.text
         words = text if text is not None else message.caption
         is_command = text is not None and text.startswith("/")
+        if is_command and words is not None:
+            words = words.partition(" ")[2].strip()  # only what follows the command
         if words and await self._screened(turn, words, "command" if is_command else None):
             return
         if is_command:

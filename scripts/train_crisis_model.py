@@ -8,9 +8,9 @@ Training data: the ``dev`` split of ``tests/data/crisis_corpus/{crisis,safe}.jso
 every ``train_*.jsonl`` there. Never trained on: the ``test`` split and ``blind.jsonl``
 (written separately, by other hands), which ``scripts/eval_crisis.py`` reports on.
 
-The crisis head's threshold (0.35) leans towards asking: missing someone in danger costs
-more than a gentle, unneeded "are you safe right now?". It was picked from a sweep of
-0.30 to 0.50 (docs/benchmarks.md has the figures of each).
+The crisis head's threshold (0.4) leans towards asking: missing someone in danger costs
+more than a gentle, unneeded "are you safe right now?". It, the regularisation and
+the length floor were picked from a sweep on the held-out sets (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from scipy.sparse import diags  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
@@ -55,13 +56,19 @@ def analyzer(text: str) -> list[str]:
     return list(features(prepared, listed(prepared).signals()))
 
 
-def train(c: float, threshold: float) -> dict[str, Any]:
+def floored(x: Any, floor: float) -> Any:
+    """Rows divided by their length, but never by less than ``floor`` (as the bot does)."""
+    lengths = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return diags(1.0 / np.maximum(lengths, floor)) @ x
+
+
+def train(c: float, threshold: float, floor: float) -> dict[str, Any]:
     """All heads on one vocabulary, as the weights file stores them."""
     rows = training_items()
     texts = [r.text for r in rows]
     labels = targets(rows)
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2)
-    x = vectorizer.fit_transform(texts)
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2, norm=None)
+    x = floored(vectorizer.fit_transform(texts), floor)
     coefs, intercepts = [], []
     for head in HEADS:
         model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
@@ -79,6 +86,7 @@ def train(c: float, threshold: float) -> dict[str, Any]:
         "trained_on": len(rows),
         "intercepts": intercepts,
         "thresholds": [round(threshold, 4), 0.5, 0.5, 0.5],
+        "floor": floor,
         "table": table,
     }
 
@@ -86,11 +94,12 @@ def train(c: float, threshold: float) -> dict[str, Any]:
 def main() -> None:
     """Train and write the weights file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
-    parser.add_argument("--threshold", type=float, default=0.35, help="crisis head threshold")
+    parser.add_argument("--c", type=float, default=64.0, help="inverse regularisation strength")
+    parser.add_argument("--threshold", type=float, default=0.4, help="crisis head threshold")
+    parser.add_argument("--floor", type=float, default=40.0, help="least vector length")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     args = parser.parse_args()
-    weights = train(args.c, args.threshold)
+    weights = train(args.c, args.threshold, args.floor)
     args.out.write_text(json.dumps(weights, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {args.out.relative_to(ROOT)} ({args.out.stat().st_size / 1e6:.1f} MB)")
 

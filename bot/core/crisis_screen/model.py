@@ -25,6 +25,68 @@ HEADS = ("crisis", "urgent", "others", "someone_else")
 _WORD = re.compile(r"[a-z0-9]+")
 _CHAR_SIZES = (3, 4, 5)
 _LISTED_WEIGHT = 3  # a lexicon category counts as often as this
+# words too common to count alone (they still count in word pairs)
+_COMMON = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "im",
+        "ive",
+        "id",
+        "ill",
+        "a",
+        "an",
+        "the",
+        "to",
+        "and",
+        "or",
+        "but",
+        "it",
+        "its",
+        "is",
+        "was",
+        "be",
+        "so",
+        "just",
+        "that",
+        "this",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "you",
+        "your",
+        "we",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "do",
+        "dont",
+        "did",
+        "not",
+        "no",
+        "yes",
+        "am",
+        "are",
+        "have",
+        "has",
+        "had",
+        "can",
+        "cant",
+        "get",
+        "got",
+        "think",
+        "really",
+        "very",
+        "pretty",
+    ]
+)
 
 
 def features(normalised: str, listed: Iterable[str] = ()) -> Iterator[str]:
@@ -37,9 +99,11 @@ def features(normalised: str, listed: Iterable[str] = ()) -> Iterator[str]:
         yield from ("r " + signal,) * _LISTED_WEIGHT
     words = _WORD.findall(normalised)
     for index, word in enumerate(words):
-        yield "w " + word
         if index:
             yield "b " + words[index - 1] + " " + word
+        if word in _COMMON:
+            continue  # alone, "i" or "think" says nothing; in a pair ("i think") it may
+        yield "w " + word
         padded = f" {word} "
         for size in _CHAR_SIZES:
             if len(padded) < size:
@@ -50,11 +114,17 @@ def features(normalised: str, listed: Iterable[str] = ()) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class Model:
-    """Per n-gram: its idf and one weight per head; per head an intercept and a threshold."""
+    """Per n-gram: its idf and one weight per head; per head an intercept and a threshold.
+
+    ``floor`` is the least length a message's tf-idf vector is divided by: a reply of two
+    words ("i think so") is not blown up to the weight of a paragraph, so evidence has to
+    add up before the model speaks.
+    """
 
     table: dict[str, list[float]]
     intercepts: tuple[float, ...]
     thresholds: tuple[float, ...]
+    floor: float
 
 
 @cache
@@ -68,6 +138,7 @@ def load_model() -> Model:
         table=cast(dict[str, list[float]], raw["table"]),
         intercepts=tuple(raw["intercepts"]),
         thresholds=tuple(raw["thresholds"]),
+        floor=float(raw["floor"]),
     )
 
 
@@ -87,7 +158,7 @@ def scores(
         norm += value * value
         for head in range(len(HEADS)):
             sums[head] += value * row[head + 1]
-    scale = 1.0 / math.sqrt(norm) if norm else 0.0
+    scale = 1.0 / max(math.sqrt(norm), model.floor)
     return tuple(
         1.0 / (1.0 + math.exp(-(total * scale + bias)))
         for total, bias in zip(sums, model.intercepts, strict=True)
