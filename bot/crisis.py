@@ -341,20 +341,3 @@ def format_help_short(country: str | None, language: str | None = None) -> str:
         "crisis.short_line", language, name=first.name, contact=_primary_contact(first, language)
     )
     return t("crisis.short", language, number=help_.emergency, line=line)
-
-
-def _with_intro(intro: str, country: str | None, language: str | None, outro: str = "") -> str:
-    reserved = len(intro) + 2 + (len(outro) + 2 if outro else 0)
-    body = _help_text(help_for_country(country), language, MESSAGE_LIMIT - reserved)
-    return "\n\n".join(part for part in (intro, body, outro) if part)
-
-
-def format_urgent(country: str | None, language: str | None = None) -> str:
-    """The /urgent reply: a short intro, then the help for the country."""
-    return _with_intro(t("crisis.urgent_intro", language), country, language)
-
-
-def format_screen_reply(country: str | None, language: str | None = None, variant: int = 0) -> str:
-    """The gentle reply when :func:`screen_text` matched, followed by the help list."""
-    intro = t("crisis.screen_reply", language, variant=variant)
-    return _with_intro(intro, country, language, t("crisis.screen_outro", language))

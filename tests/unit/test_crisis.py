@@ -17,14 +17,12 @@ from bot.crisis import (
     CrisisDataError,
     format_help,
     format_help_short,
-    format_screen_reply,
-    format_urgent,
     help_for_country,
     load_crisis_lines,
     parse_crisis_lines,
     screen_text,
 )
-from bot.texts import catalogue, t
+from bot.texts import t
 
 DATA_FILE = Path(bot.__file__).parent / "data" / "crisis_lines.json"
 
@@ -160,11 +158,7 @@ def test_uk_is_an_alias_for_gb() -> None:
 
 @pytest.mark.parametrize("code", country_codes())
 def test_every_country_formats_within_the_limit(code: str) -> None:
-    texts = [format_help(code), format_help_short(code), format_urgent(code)]
-    texts += [
-        format_screen_reply(code, variant=v)
-        for v in range(catalogue().variants("crisis.screen_reply"))
-    ]
+    texts = [format_help(code), format_help_short(code)]
     for text in texts:
         assert text.strip()
         assert len(text) <= MESSAGE_LIMIT
@@ -254,16 +248,6 @@ def test_country_without_lines_shows_emergency_and_fallback() -> None:
 def test_unknown_short_text() -> None:
     assert format_help_short(None) == t("crisis.short_unknown")
     assert format_help_short("XX") == t("crisis.short_unknown")
-
-
-def test_urgent_and_screen_reply_wrap_the_help() -> None:
-    help_text = format_help("GB")
-    urgent = format_urgent("GB")
-    assert urgent.startswith(t("crisis.urgent_intro"))
-    assert help_text in urgent
-    reply = format_screen_reply("GB", variant=1)
-    assert reply.startswith(t("crisis.screen_reply", variant=1))
-    assert help_text in reply
 
 
 # --- screening free text ------------------------------------------------------------------
