@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Mapping
+from functools import partial
 from typing import cast
 
 from telegram import BotCommand, Update
@@ -20,11 +22,12 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KBApplication, KBContext, Services
-from bot.db import create_engine, migrate, session_factory
-from bot.deliveries import plan_missing
+from bot.delivery.deliveries import Sender, plan_missing
 from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
-from bot.texts import t
+from bot.storage.db import create_engine, migrate, session_factory
+from bot.storage.models import DeliveryKind
+from bot.ui.texts import t
 from handlers import (
     breaks,
     checkin,
@@ -74,6 +77,14 @@ def build_flows() -> list[FlowSpec]:
         summary.build_flow(),
         help.build_flow(),
     ]
+
+
+def delivery_senders(app: KBApplication) -> Mapping[str, Sender]:
+    """How each kind of scheduled delivery is sent: by the flow it belongs to."""
+    return {
+        DeliveryKind.CHECKIN: partial(checkin.send_prompt, app.bot),
+        DeliveryKind.SUMMARY: partial(summary.send_scheduled_summary, app),
+    }
 
 
 def build_router(flows: list[FlowSpec]) -> FlowRouter:
@@ -150,6 +161,7 @@ def build_application(
         schedule_jobs(
             cast(KBApplication, app),
             {f.name: f for f in flows},
+            delivery_senders(cast(KBApplication, app)),
             dispatch_every=settings.dispatch_interval_seconds,
         )
 

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import SessionFactory
+from bot.storage.db import SessionFactory
 
 SERVICES_KEY = "services"
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from functools import partial
 
 from bot.context import KBApplication, KBContext
-from bot.deliveries import Sender, dispatch_due, plan_missing
+from bot.delivery.deliveries import Sender, dispatch_due, plan_missing
 from bot.flow import FlowSpec, expire_conversations
-from bot.models import DeliveryKind
-from handlers import checkin, summary
 
 log = logging.getLogger(__name__)
 
@@ -24,21 +21,12 @@ REPAIR_JOB = "plan-missing"
 JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
-def senders(app: KBApplication) -> Mapping[str, Sender]:
-    """How each kind of delivery is sent."""
-    return {
-        DeliveryKind.CHECKIN: partial(checkin.send_prompt, app.bot),
-        DeliveryKind.SUMMARY: partial(summary.send_scheduled_summary, app),
-    }
-
-
-async def dispatch(context: KBContext) -> None:
+async def dispatch(context: KBContext, senders: Mapping[str, Sender]) -> None:
     """Send every due check-in and summary."""
     services = context.services
-    app = context.application
     report = await dispatch_due(
         services.sessions,
-        senders(app),  # type: ignore[arg-type]
+        senders,
         now=services.clock.now,
         instance=services.instance,
         grace=timedelta(minutes=services.settings.checkin_grace_minutes),
@@ -58,19 +46,29 @@ async def repair(context: KBContext) -> None:
 
 
 def schedule_jobs(
-    app: KBApplication, flows: Mapping[str, FlowSpec], *, dispatch_every: float
+    app: KBApplication,
+    flows: Mapping[str, FlowSpec],
+    senders: Mapping[str, Sender],
+    *,
+    dispatch_every: float,
 ) -> None:
-    """Register the repeating jobs (once per application, by stable name)."""
+    """Register the repeating jobs (once per application, by stable name).
+
+    ``senders`` says how each kind of delivery is sent; the flows that own them pass them in.
+    """
     queue = app.job_queue
     assert queue is not None
 
     async def sweep(context: KBContext) -> None:
         await expire_conversations(context, flows)
 
+    async def send_due(context: KBContext) -> None:
+        await dispatch(context, senders)
+
     for name, callback, interval, first in (
         (SWEEP_JOB, sweep, SWEEP_INTERVAL.total_seconds(), SWEEP_INTERVAL.total_seconds()),
         (REPAIR_JOB, repair, REPAIR_INTERVAL.total_seconds(), REPAIR_INTERVAL.total_seconds()),
-        (DISPATCH_JOB, dispatch, dispatch_every, dispatch_every),
+        (DISPATCH_JOB, send_due, dispatch_every, dispatch_every),
     ):
         for old in queue.get_jobs_by_name(name):
             old.schedule_removal()

@@ -7,10 +7,11 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import crud, keyboards
-from bot.callbacks import Flow
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
-from bot.models import Break, BreakStatus, Conversation, RatingKind
+from bot.storage import crud
+from bot.storage.models import Break, BreakStatus, Conversation, RatingKind
+from bot.ui import keyboards
+from bot.ui.callbacks import Flow
 from handlers.common import mood_from_button, mood_from_text
 
 

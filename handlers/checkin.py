@@ -7,13 +7,14 @@ from enum import StrEnum
 
 from telegram import Bot
 
-from bot import crud, keyboards
-from bot.callbacks import Flow
-from bot.deliveries import SNOOZE_MARK, Claimed, local_label
+from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
+from bot.delivery.deliveries import SNOOZE_MARK, Claimed, local_label
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
-from bot.keyboards import FEELING_TAGS, SNOOZE_MINUTES
-from bot.models import Delivery, DeliveryKind, DeliveryStatus, MoodRating, RatingKind
-from bot.texts import t
+from bot.storage import crud
+from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, MoodRating, RatingKind
+from bot.ui import keyboards
+from bot.ui.callbacks import Flow
+from bot.ui.texts import t
 
 
 class CheckinState(StrEnum):

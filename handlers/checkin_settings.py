@@ -26,19 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
-from bot import keyboards
-from bot.callbacks import Flow
-from bot.deliveries import (
-    get_schedule,
-    get_times,
-    is_paused,
-    mask_from_weekdays,
-    plan_user,
-    weekdays_from_mask,
-)
-from bot.flow import END, KEEP, MAX_TEXT, FlowSpec, Step, Turn
-from bot.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, DeliveryStatus
-from bot.schedule import (
+from bot.core.schedule import (
     PAUSE_CHOICES,
     format_times,
     format_weekdays,
@@ -48,6 +36,18 @@ from bot.schedule import (
     parse_times,
     pause_until,
 )
+from bot.delivery.deliveries import (
+    get_schedule,
+    get_times,
+    is_paused,
+    mask_from_weekdays,
+    plan_user,
+    weekdays_from_mask,
+)
+from bot.flow import END, KEEP, MAX_TEXT, FlowSpec, Step, Turn
+from bot.storage.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, DeliveryStatus
+from bot.ui import keyboards
+from bot.ui.callbacks import Flow
 
 log = logging.getLogger(__name__)
 

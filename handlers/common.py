@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.core.timezones import country_for_zone
 from bot.flow import Turn
-from bot.timezones import country_for_zone
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*/\s*10)?\s*[.!]?\s*$")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import crud, keyboards
-from bot.callbacks import Flow
 from bot.context import KBContext
-from bot.deliveries import drop_pending, plan_user
+from bot.delivery.deliveries import drop_pending, plan_user
 from bot.flow import KEEP, FlowSpec, Turn
-from bot.texts import t
+from bot.storage import crud
+from bot.ui import keyboards
+from bot.ui.callbacks import Flow
+from bot.ui.texts import t
 from handlers.safety import sos
 
 HUGE_TEXT = 1000  # characters; longer free text gets a word of acknowledgement

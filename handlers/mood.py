@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot import crud, keyboards
-from bot.callbacks import Flow
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
-from bot.models import RatingKind
+from bot.storage import crud
+from bot.storage.models import RatingKind
+from bot.ui import keyboards
+from bot.ui.callbacks import Flow
 from handlers.common import mood_from_button, mood_from_text, parse_mood
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot import crud, keyboards
-from bot.callbacks import Flow
-from bot.crisis import format_help_short
-from bot.deliveries import plan_user
+from bot.core.timezones import COMMON_ZONES, local_now_label, parse_timezone
+from bot.delivery.deliveries import plan_user
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
-from bot.timezones import COMMON_ZONES, local_now_label, parse_timezone
+from bot.storage import crud
+from bot.ui import keyboards
+from bot.ui.callbacks import Flow
+from bot.ui.helplines import format_help_short
 from handlers.common import user_country
 
 

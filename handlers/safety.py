@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot import safety_keyboards, safety_store
-from bot.callbacks import Flow
 from bot.core.crisis_screen import Level, Screen
 from bot.flow import KEEP, ConversationMoved, FlowSpec, Turn
-from bot.models import ScreenHit
-from bot.safety_text import (
+from bot.storage import safety as safety_store
+from bot.storage.models import ScreenHit
+from bot.ui import safety_keyboards
+from bot.ui.callbacks import Flow
+from bot.ui.safety_text import (
     format_concern,
     format_danger_now,
     format_plan,

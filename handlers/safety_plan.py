@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot import safety_keyboards, safety_store
-from bot.callbacks import Flow
 from bot.flow import END, KEEP, FlowSpec, Step, StepFn, Turn
-from bot.safety_store import PLAN_PARTS
-from bot.safety_text import format_plan
+from bot.storage import safety as safety_store
+from bot.storage.safety import PLAN_PARTS
+from bot.ui import safety_keyboards
+from bot.ui.callbacks import Flow
+from bot.ui.safety_text import format_plan
 
 
 class PlanState(StrEnum):

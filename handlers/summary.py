@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import cast
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot import keyboards
 from bot.context import SERVICES_KEY, KBApplication, Services
-from bot.deliveries import Claimed
+from bot.core.timezones import UTC_ZONE
+from bot.delivery.deliveries import Claimed
 from bot.flow import KEEP, FlowSpec, Turn
-from bot.summaries import MONTH, WEEK, PreparedSummary, prepare_summary
-from bot.summary_text import CAPTION_LIMIT, split_caption
-from bot.timezones import UTC_ZONE
+from bot.storage.periods import MONTH, WEEK, load_period
+from bot.ui import keyboards
+from bot.ui.summary import PreparedSummary, build_summary
+from bot.ui.summary_text import CAPTION_LIMIT, split_caption
 
 log = logging.getLogger(__name__)
+
+
+async def prepare_summary(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    zone: str,
+    period_end: dt.datetime,
+    days: int = WEEK,
+    language: str | None = None,
+) -> PreparedSummary:
+    """Load one person's records and build their summary (the chart is drawn later)."""
+    records = await load_period(
+        session, user_id=user_id, zone=zone, period_end=period_end, days=days
+    )
+    return build_summary(records, zone=zone, period_end=period_end, days=days, language=language)
+
 
 PERIODS = {"": WEEK, "week": WEEK, "7": WEEK, "month": MONTH, "30": MONTH}
 """What may follow /summary, and how many local days each covers."""

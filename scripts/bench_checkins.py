@@ -198,7 +198,7 @@ class ZonePlan:
 
 def zone_plans() -> list[ZonePlan]:
     """Per zone: two local times, the first due exactly at ``DUE``; their slot keys."""
-    from bot.schedule import next_slot, weekly_slot
+    from bot.core.schedule import next_slot, weekly_slot
 
     plans = []
     for zone in ZONES:
@@ -226,8 +226,8 @@ def person(index: int, plans: list[ZonePlan]) -> tuple[int, int, str, ZonePlan]:
 
 async def seed(url: str, users: int) -> dict[str, float]:
     """Create the schema and every row in bulk; returns timings."""
-    from bot.db import create_engine, migrate
-    from bot.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, User
+    from bot.storage.db import create_engine, migrate
+    from bot.storage.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, User
 
     plans = zone_plans()
     timings: dict[str, float] = {}
@@ -362,7 +362,8 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
     """Time the dispatcher's phases and count its SQL statements while the block runs."""
     from sqlalchemy import event
 
-    from bot import deliveries, jobs
+    from bot import jobs
+    from bot.delivery import deliveries
 
     labels = {
         "claim_due": "claim_due",
@@ -394,11 +395,14 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
 
         return wrapper
 
-    original_senders = jobs.senders
+    original_dispatch = jobs.dispatch
 
-    def senders(app: Any) -> dict[str, Any]:
+    async def dispatch(context: Any, senders: Any) -> None:
+        await original_dispatch(context, timed_senders(senders))
+
+    def timed_senders(senders: Any) -> dict[str, Any]:
         wrapped = {}
-        for kind, sender in original_senders(app).items():
+        for kind, sender in senders.items():
 
             async def send(claimed: Any, _sender: Any = sender) -> int:
                 start = time.perf_counter()
@@ -414,13 +418,13 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
 
     for name in originals:
         setattr(deliveries, name, timed(name))
-    jobs.senders = senders  # type: ignore[assignment]
+    jobs.dispatch = dispatch  # type: ignore[assignment]
     event.listen(engine.sync_engine, "before_cursor_execute", probe.on_statement)
     try:
         yield
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", probe.on_statement)
-        jobs.senders = original_senders  # type: ignore[assignment]
+        jobs.dispatch = original_dispatch  # type: ignore[assignment]
         for name, original in originals.items():
             setattr(deliveries, name, original)
 
@@ -441,7 +445,7 @@ class FrozenClock:
 
 async def bare_sends(bot: Any, plans: list[ZonePlan], users: int, concurrency: int) -> None:
     """Baseline: the same prompt to every person through the same bot, no database."""
-    from bot.deliveries import Claimed
+    from bot.delivery.deliveries import Claimed
     from handlers.checkin import send_prompt
 
     people = iter(range(users))
@@ -480,7 +484,7 @@ def handed_over(requests: list[Any], start: datetime) -> tuple[float, float, lis
 
 async def check_database(engine: Any, users: int) -> dict[str, Any]:
     """What the database says after the dispatch."""
-    from bot.models import Delivery
+    from bot.storage.models import Delivery
 
     d = Delivery.__table__  # type: ignore[attr-defined]
     async with engine.connect() as session:
@@ -548,7 +552,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
     from bot.app import build_application
     from bot.config import Secret, Settings
     from bot.context import SERVICES_KEY, KBContext, Services
-    from bot.deliveries import dispatch_due
+    from bot.delivery.deliveries import dispatch_due
     from bot.emulator import BotApiEmulator
     from bot.jobs import DISPATCH_JOB, REPAIR_JOB
 
@@ -598,7 +602,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
         return job, KBContext.from_job(job, app)
 
     # the two parts of post_init that grow with the number of people, timed on their own
-    from bot.db import migrate
+    from bot.storage.db import migrate
 
     with stopwatch(startup, "  of which migrate (again, alone)"):
         await migrate(services.engine)
@@ -638,11 +642,11 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
         if profiler:
             profiler.enable()
         if args.batch or args.concurrency:
-            from bot.jobs import senders
+            from bot.app import delivery_senders
 
             run = dispatch_due(
                 services.sessions,
-                senders(app),  # type: ignore[arg-type]
+                delivery_senders(app),
                 now=clock.now,
                 instance=services.instance,
                 grace=timedelta(minutes=settings.checkin_grace_minutes),

@@ -21,7 +21,7 @@ What it does, per database:
    migrations, then ``ANALYZE``; seeding is not timed;
 2. prints the plan of one person's week query (it must name ``ix_mood_user_time``);
 3. one person, week and month: the median over ``--repeat`` runs of each step of the real
-   path (``bot.summaries``): the query (session + ratings and breaks, ``load_period``), the
+   path (``bot.storage.periods``, ``bot.ui.summary``): the query (session + ratings and breaks, ``load_period``), the
    statistics and text (``build_summary``) and the chart (``render`` in a worker thread),
    each against an in-process baseline: a primary-key lookup of the person through the
    same session factory, ``json.dumps`` of the same ratings, and an empty figure of the
@@ -69,18 +69,18 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bot.charts import CHART_SIZE  # noqa: E402
-from bot.db import SessionFactory, create_engine, migrate, session_factory  # noqa: E402
-from bot.keyboards import FEELING_TAGS  # noqa: E402
-from bot.models import MoodRating, User  # noqa: E402
-from bot.summaries import (  # noqa: E402
+from bot.core.choices import FEELING_TAGS  # noqa: E402
+from bot.storage.db import SessionFactory, create_engine, migrate, session_factory  # noqa: E402
+from bot.storage.models import MoodRating, User  # noqa: E402
+from bot.storage.periods import (  # noqa: E402
     MONTH,
     WEEK,
-    build_summary,
     explain_ratings_query,
     load_period,
     query_window,
 )
+from bot.ui.charts import CHART_SIZE  # noqa: E402
+from bot.ui.summary import build_summary  # noqa: E402
 from tests.support.postgres import connect, throwaway_database  # noqa: E402
 
 ZONES = (

@@ -42,9 +42,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bot.charts import CHART_SIZE, chart_data, render_chart  # noqa: E402
-from bot.stats import BreakRecord, Rating, summarize  # noqa: E402
-from bot.summary_text import compose_summary  # noqa: E402
+from bot.core.stats import BreakRecord, Rating, summarize  # noqa: E402
+from bot.ui.charts import CHART_SIZE, chart_data, render_chart  # noqa: E402
+from bot.ui.summary_text import compose_summary  # noqa: E402
 
 ZONE = "Europe/Berlin"
 PERIOD_END = dt.datetime(2026, 10, 25, 20, 0, tzinfo=dt.UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.models import Break, BreakStatus, Conversation, MoodRating
+from bot.storage.models import Break, BreakStatus, Conversation, MoodRating
 from tests.support.harness import Harness, onboard
 
 USER = 2002

@@ -10,7 +10,14 @@ from datetime import UTC, datetime, time
 from sqlmodel import col, select
 
 from bot.emulator import BotMessage
-from bot.models import CheckinSchedule, CheckinTime, Conversation, Delivery, DeliveryKind, User
+from bot.storage.models import (
+    CheckinSchedule,
+    CheckinTime,
+    Conversation,
+    Delivery,
+    DeliveryKind,
+    User,
+)
 from tests.support.harness import Harness, onboard
 
 USER = 5005

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, time
 import pytest
 from sqlmodel import col, select
 
-from bot.deliveries import mask_from_weekdays, plan_user
-from bot.models import (
+from bot.delivery.deliveries import mask_from_weekdays, plan_user
+from bot.storage.models import (
     CheckinSchedule,
     CheckinTime,
     Delivery,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import crud
-from bot.db import create_engine, migrate, session_factory
+from bot.storage import crud
+from bot.storage.db import create_engine, migrate, session_factory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

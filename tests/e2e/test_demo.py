@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.config import Settings
-from bot.db import create_engine, session_factory
 from bot.demo import run_demo
-from bot.models import Break, BreakStatus
+from bot.storage.db import create_engine, session_factory
+from bot.storage.models import Break, BreakStatus
 from tests.support.harness import FakeClock
 
 

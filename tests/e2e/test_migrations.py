@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from bot import models  # noqa: F401  (tables on the metadata)
-from bot.db import create_engine, migrate
+from bot.storage import models  # noqa: F401  (tables on the metadata)
+from bot.storage.db import create_engine, migrate
 
 
 async def test_upgrade_from_first_release_keeps_data(database_url: str) -> None:

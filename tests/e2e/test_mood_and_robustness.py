@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.models import MoodRating, User
+from bot.storage.models import MoodRating, User
 from tests.support.harness import Harness, onboard
 
 USER = 3003

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.models import MoodRating, User
+from bot.storage.models import MoodRating, User
 from tests.support.harness import Harness, onboard
 
 USER = 1001

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 from sqlmodel import col, select
 
-from bot import safety_store
 from bot.app import build_flows
 from bot.config import configure_logging
-from bot.models import Break, Conversation, ScreenHit, User
+from bot.storage import safety as safety_store
+from bot.storage.models import Break, Conversation, ScreenHit, User
 from tests.support.harness import Harness, onboard
 
 USER = 4004

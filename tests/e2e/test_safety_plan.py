@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.models import Conversation, SafetyPlan
+from bot.storage.models import Conversation, SafetyPlan
 from tests.support.harness import Harness, onboard
 
 USER = 5005

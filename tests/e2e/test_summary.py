@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 from sqlmodel import col, select
 
-import bot.summaries
+import bot.ui.summary
 import handlers.summary
-from bot.charts import BreakMarker, ChartData, render_chart
-from bot.models import BreakStatus, Delivery, DeliveryKind, DeliveryStatus, RatingKind, User
-from bot.summary_text import split_caption
+from bot.storage.models import BreakStatus, Delivery, DeliveryKind, DeliveryStatus, RatingKind, User
+from bot.ui.charts import BreakMarker, ChartData, render_chart
+from bot.ui.summary_text import split_caption
 from tests.support.factories import (
     create_break,
     create_rating,
@@ -49,7 +49,7 @@ def charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ChartData]]:
         drawn.append(data)
         return render_chart(data)
 
-    monkeypatch.setattr(bot.summaries, "render_chart", recording)
+    monkeypatch.setattr(bot.ui.summary, "render_chart", recording)
     yield drawn
 
 

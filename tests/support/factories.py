@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import Break, BreakStatus, MoodRating, RatingKind, RatingTag, User
+from bot.storage.models import Break, BreakStatus, MoodRating, RatingKind, RatingTag, User
 
 DEFAULT_ZONE = "Europe/Berlin"
 BREAK_MINUTES = 5

@@ -14,9 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Secret, Settings
 from bot.context import KBApplication, Services
-from bot.db import create_engine, session_factory
 from bot.emulator import BotApiEmulator, BotMessage
 from bot.jobs import DISPATCH_JOB
+from bot.storage.db import create_engine, session_factory
 
 
 class FakeClock:

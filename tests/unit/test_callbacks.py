@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import ACTIONS, MAX_BYTES, Callback, Flow, parse
+from bot.ui.callbacks import ACTIONS, MAX_BYTES, Callback, Flow, parse
 
 
 def test_round_trip_of_every_action() -> None:

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.charts import (
+from bot.core.stats import BreakRecord, Rating, summarize
+from bot.ui.charts import (
     CHART_SIZE,
     BreakMarker,
     ChartData,
@@ -19,7 +20,6 @@ from bot.charts import (
     render_chart,
     tick_indices,
 )
-from bot.stats import BreakRecord, Rating, summarize
 
 UTC = dt.UTC
 BERLIN = "Europe/Berlin"
@@ -166,8 +166,8 @@ def test_render_chart_is_deterministic_across_threads() -> None:
 def test_charts_never_load_pyplot() -> None:
     code = (
         "import sys, datetime as dt\n"
-        "from bot.charts import chart_data, render_chart\n"
-        "from bot.stats import summarize\n"
+        "from bot.ui.charts import chart_data, render_chart\n"
+        "from bot.core.stats import summarize\n"
         "end = dt.datetime(2026, 10, 25, tzinfo=dt.UTC)\n"
         "render_chart(chart_data(summarize([], [], zone='UTC', period_end=end), [], zone='UTC'))\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"

@@ -12,7 +12,8 @@ import pytest
 
 import bot
 from bot.core.crisis_screen import Level
-from bot.crisis import (
+from bot.crisis import screen_text  # the stable entry point
+from bot.ui.helplines import (
     MESSAGE_LIMIT,
     CrisisDataError,
     format_help,
@@ -20,9 +21,8 @@ from bot.crisis import (
     help_for_country,
     load_crisis_lines,
     parse_crisis_lines,
-    screen_text,
 )
-from bot.texts import t
+from bot.ui.texts import t
 
 DATA_FILE = Path(bot.__file__).parent / "data" / "crisis_lines.json"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.crisis import load_crisis_lines
-from bot.safety_text import (
+from bot.ui.helplines import load_crisis_lines
+from bot.ui.safety_text import (
     MESSAGE_LIMIT,
     format_concern,
     format_danger_now,
@@ -16,7 +16,7 @@ from bot.safety_text import (
     format_sos,
     format_support,
 )
-from bot.violence_lines import (
+from bot.ui.violence_lines import (
     DATA_FILE,
     lines_for_country,
     load_violence_lines,

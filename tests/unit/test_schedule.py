@@ -1,4 +1,4 @@
-"""Tests for bot.schedule: time parsing, DST-safe slots, quiet hours, pauses."""
+"""Tests for bot.core.schedule: time parsing, DST-safe slots, quiet hours, pauses."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import (
+from bot.core.schedule import (
     PAUSE_CHOICES,
     WEEKDAYS_ALL,
     WEEKDAYS_WORK,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.stats import (
+from bot.core.stats import (
     BreakRecord,
     DayStats,
     Rating,

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.stats import DayStats, PeriodSummary, Rating, summarize
-from bot.summary_text import CAPTION_LIMIT, compose_summary, split_caption
-from bot.texts import catalogue
+from bot.core.stats import DayStats, PeriodSummary, Rating, summarize
+from bot.ui.summary_text import CAPTION_LIMIT, compose_summary, split_caption
+from bot.ui.texts import catalogue
 
 UTC = dt.UTC
 END = dt.datetime(2026, 10, 25, 20, 0, tzinfo=UTC)  # week: Monday 19 to Sunday 25 October

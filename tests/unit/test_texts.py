@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.texts import CatalogueError, catalogue, load_language
+from bot.ui.texts import CatalogueError, catalogue, load_language
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]

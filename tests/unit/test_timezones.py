@@ -1,4 +1,4 @@
-"""Tests for bot.timezones: parsing typed zones, zone -> country, local clock labels."""
+"""Tests for bot.core.timezones: parsing typed zones, zone -> country, local clock labels."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timezones import COMMON_ZONES, country_for_zone, local_now_label, parse_timezone
+from bot.core.timezones import COMMON_ZONES, country_for_zone, local_now_label, parse_timezone
 
 
 @pytest.mark.parametrize(

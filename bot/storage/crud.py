@@ -11,7 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import Break, BreakStatus, Conversation, Delivery, MoodRating, RatingTag, User
+from bot.storage.models import (
+    Break,
+    BreakStatus,
+    Conversation,
+    Delivery,
+    MoodRating,
+    RatingTag,
+    User,
+)
 
 
 class Touched(NamedTuple):

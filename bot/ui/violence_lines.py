@@ -17,10 +17,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-from bot.crisis import CrisisDataError, CrisisLine, format_line
-from bot.texts import t
+from bot.ui.helplines import CrisisDataError, CrisisLine, format_line
+from bot.ui.texts import t
 
-DATA_FILE = Path(__file__).parent / "data" / "violence_lines.json"
+DATA_FILE = Path(__file__).parents[1] / "data" / "violence_lines.json"
 
 # the kinds shown for danger from another adult, in this order; child lines are for minors
 KIND_ORDER: tuple[str, ...] = (

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import Conversation, SafetyPlan, ScreenHit
+from bot.storage.models import Conversation, SafetyPlan, ScreenHit
 
 # the parts of a safety plan, in the order the guided flow asks for them
 PLAN_PARTS = (

@@ -1,16 +1,13 @@
-"""One person's summary for a period: load their records, then the pure statistics, text and chart.
+"""One person's records around a period, for their summary: two indexed queries.
 
-The loading is two indexed queries: the ratings (with their feeling tags) of the
-period and the one before it, by ``ix_mood_user_time``, and the breaks of the
-period, by ``ix_breaks_user_time``. Nobody else's rows are read. The chart is
-drawn in a worker thread (``render``) so the event loop never waits for it.
+The ratings (with their feeling tags) of the period and the one before it, by
+``ix_mood_user_time``, and the breaks of the period, by ``ix_breaks_user_time``.
+Nobody else's rows are read.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -19,41 +16,14 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.charts import ChartData, chart_data, render_chart
-from bot.keyboards import FEELING_TAGS
-from bot.models import Break, BreakStatus, MoodRating, RatingTag
-from bot.stats import BreakRecord, PeriodSummary, Rating, period_bounds, summarize
-from bot.summary_text import compose_summary
-from bot.texts import t
+from bot.core.stats import BreakRecord, PeriodRecords, Rating, period_bounds
+from bot.storage.models import Break, BreakStatus, MoodRating, RatingTag
 
 WEEK = 7
 MONTH = 30
 # Local midnights are turned into UTC instants with a margin wider than any daylight-saving
 # shift, so no rating of the period is missed; ``summarize`` then keeps exact local dates.
 _MARGIN = dt.timedelta(hours=3)
-
-
-@dataclass(frozen=True)
-class PeriodRecords:
-    """What one person stored around a period: ratings of it and the one before, its breaks."""
-
-    ratings: tuple[Rating, ...]
-    breaks: tuple[BreakRecord, ...]
-
-
-@dataclass(frozen=True)
-class PreparedSummary:
-    """A summary ready to send: the figures, the message and (unless sparse) the chart's data."""
-
-    summary: PeriodSummary
-    text: str
-    chart: ChartData | None
-
-    async def render(self) -> bytes:
-        """The chart as a PNG, drawn in a worker thread."""
-        if self.chart is None:
-            raise ValueError("a sparse summary has no chart")
-        return await asyncio.to_thread(render_chart, self.chart)
 
 
 def query_window(
@@ -147,58 +117,6 @@ async def load_period(
         )
     )
     return PeriodRecords(ratings=ratings, breaks=breaks)
-
-
-def tag_label(tag: str, language: str | None) -> str:
-    """The shown name of a feeling tag (a tag the bot no longer offers keeps its stored name)."""
-    return t(f"tags.{tag}", language) if tag in FEELING_TAGS else tag
-
-
-def build_summary(
-    records: PeriodRecords,
-    *,
-    zone: str,
-    period_end: dt.datetime,
-    days: int,
-    language: str | None,
-) -> PreparedSummary:
-    """Figures, message and chart data for the ``days`` local days ending on ``period_end``."""
-    summary = summarize(
-        records.ratings,
-        records.breaks,
-        zone=zone,
-        period_end=period_end,
-        days=days,
-        previous=records.ratings,
-    )
-    text = compose_summary(
-        summary,
-        language=language,
-        variant=summary.end.toordinal(),  # a different closing line from one week to the next
-        tag_label=lambda tag: tag_label(tag, language),
-    )
-    chart = (
-        None
-        if summary.is_sparse
-        else chart_data(summary, records.breaks, zone=zone, language=language)
-    )
-    return PreparedSummary(summary=summary, text=text, chart=chart)
-
-
-async def prepare_summary(
-    session: AsyncSession,
-    *,
-    user_id: int,
-    zone: str,
-    period_end: dt.datetime,
-    days: int = WEEK,
-    language: str | None = None,
-) -> PreparedSummary:
-    """Load one person's records and build their summary (the chart is drawn later)."""
-    records = await load_period(
-        session, user_id=user_id, zone=zone, period_end=period_end, days=days
-    )
-    return build_summary(records, zone=zone, period_end=period_end, days=days, language=language)
 
 
 async def explain_ratings_query(

@@ -1,4 +1,4 @@
-"""The summary service against a real database: what it loads, and that it loads it by index."""
+"""Loading a period's records and preparing its summary, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db import create_engine, migrate, session_factory
-from bot.models import BreakStatus, RatingKind
-from bot.stats import BreakRecord
-from bot.summaries import (
+from bot.core.stats import BreakRecord
+from bot.storage.db import create_engine, migrate, session_factory
+from bot.storage.models import BreakStatus, RatingKind
+from bot.storage.periods import (
     MONTH,
     WEEK,
     explain_ratings_query,
     load_period,
-    prepare_summary,
     query_window,
 )
+from handlers.summary import prepare_summary
 from tests.support.factories import create_break, create_rating, create_user, local
 
 BERLIN = "Europe/Berlin"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from bot.stats import PeriodSummary
-from bot.texts import t
+from bot.core.stats import PeriodSummary
+from bot.ui.texts import t
 
 CAPTION_LIMIT = 1024
 """Telegram's limit for a photo caption, counted in UTF-16 code units."""

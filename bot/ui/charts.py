@@ -20,9 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from bot.stats import MAX_RATING, MIN_RATING, BreakRecord, PeriodSummary, local_date
-from bot.summary_text import WEEK_DAYS, day_label
-from bot.texts import t
+from bot.core.stats import MAX_RATING, MIN_RATING, BreakRecord, PeriodSummary, local_date
+from bot.ui.summary_text import WEEK_DAYS, day_label
+from bot.ui.texts import t
 
 CHART_SIZE = (1200, 800)
 """Default PNG size in pixels (width, height)."""

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import Flow
-from bot.keyboards import button, markup
-from bot.texts import t
+from bot.ui.callbacks import Flow
+from bot.ui.keyboards import button, markup
+from bot.ui.texts import t
 
 
 def are_you_safe(hit_id: int, language: str | None) -> InlineKeyboardMarkup:

@@ -1,6 +1,6 @@
 """The text catalogue: every word the bot says, keyed and ready for translation.
 
-Texts live in ``bot/locales/<language>/*.toml``. Tables nest into dotted keys
+Texts live in ``bot/ui/locales/<language>/*.toml``. Tables nest into dotted keys
 (``[break] mindfulness = [...]`` becomes ``break.mindfulness``). A value is a
 string, or a list of variants so that repeated practices do not feel canned.
 """
@@ -79,7 +79,7 @@ class Catalogue:
 
 @cache
 def catalogue() -> Catalogue:
-    """The catalogue of every language shipped under ``bot/locales``."""
+    """The catalogue of every language shipped under ``bot/ui/locales``."""
     languages = {
         path.name: load_language(path) for path in sorted(LOCALES_DIR.iterdir()) if path.is_dir()
     }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.crisis import format_line, help_for_country, load_crisis_lines
-from bot.texts import t
-from bot.violence_lines import (
+from bot.ui.helplines import format_line, help_for_country, load_crisis_lines
+from bot.ui.texts import t
+from bot.ui.violence_lines import (
     emergency_note,
     fallback_directories,
     format_violence_line,

@@ -7,10 +7,11 @@ from datetime import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Callback, Flow
-from bot.schedule import PAUSE_CHOICES, WEEKDAYS_ALL, WEEKDAYS_WEEKEND, WEEKDAYS_WORK
-from bot.texts import t
-from bot.timezones import COMMON_ZONES
+from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
+from bot.core.schedule import PAUSE_CHOICES, WEEKDAYS_ALL, WEEKDAYS_WEEKEND, WEEKDAYS_WORK
+from bot.core.timezones import COMMON_ZONES
+from bot.ui.callbacks import Callback, Flow
+from bot.ui.texts import t
 
 
 def button(
@@ -107,21 +108,6 @@ def private_chat(bot_username: str, language: str | None) -> InlineKeyboardMarku
             ]
         ]
     )
-
-
-FEELING_TAGS = (
-    "anxious",
-    "sad",
-    "angry",
-    "tired",
-    "overwhelmed",
-    "lonely",
-    "calm",
-    "content",
-    "grateful",
-    "hopeful",
-)
-SNOOZE_MINUTES = (30, 120)
 
 
 def checkin_prompt(delivery_id: int, language: str | None) -> InlineKeyboardMarkup:

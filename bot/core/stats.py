@@ -284,3 +284,11 @@ def _require_rating(value: int, name: str) -> None:
         raise ValueError(f"{name} must be an int from {MIN_RATING} to {MAX_RATING}")
     if not MIN_RATING <= value <= MAX_RATING:
         raise ValueError(f"{name} must be from {MIN_RATING} to {MAX_RATING}, not {value}")
+
+
+@dataclass(frozen=True)
+class PeriodRecords:
+    """What one person stored around a period: ratings of it and the one before, its breaks."""
+
+    ratings: tuple[Rating, ...]
+    breaks: tuple[BreakRecord, ...]

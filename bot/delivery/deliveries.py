@@ -23,8 +23,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.db import SessionFactory
-from bot.models import (
+from bot.core.schedule import Slot, next_slot, weekly_slot
+from bot.storage.db import SessionFactory
+from bot.storage.models import (
     CheckinSchedule,
     CheckinTime,
     Delivery,
@@ -32,7 +33,6 @@ from bot.models import (
     DeliveryStatus,
     User,
 )
-from bot.schedule import Slot, next_slot, weekly_slot
 
 log = logging.getLogger(__name__)
 

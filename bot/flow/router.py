@@ -11,203 +11,23 @@ persisted state only at start-up, so it cannot do this.)
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
-from telegram.error import BadRequest
+from telegram import CallbackQuery, Message, Update
 from telegram.ext import BaseHandler
 
-from bot import callbacks, crud, safety_store
 from bot.context import KBContext
-from bot.core.crisis_screen import Screen, screen_text
-from bot.deliveries import plan_user
-from bot.models import Conversation, User
-from bot.texts import t
+from bot.core.crisis_screen import screen_text
+from bot.delivery.deliveries import plan_user
+from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, Step, StepFn
+from bot.flow.turn import END, KEEP, Turn
+from bot.storage import crud
+from bot.storage import safety as safety_store
+from bot.storage.models import Conversation
+from bot.ui import callbacks
 
 log = logging.getLogger(__name__)
-
-END = "__end__"  # a step returns this to finish its flow
-KEEP = "__keep__"  # a command or button that leaves the conversation as it is
-
-MAX_TEXT = 4096  # Telegram's limit for a message text
-
-
-@dataclass
-class Turn:
-    """One update, with everything a step needs: the person, the database and ways to answer."""
-
-    update: Update
-    context: KBContext
-    session: AsyncSession
-    user: User
-    now: datetime
-    conversation: Conversation | None = None
-    callback: callbacks.Callback | None = None
-    text: str | None = None
-    args: Sequence[str] = ()
-    ref: int = 0
-    place: str = ""
-    resume_with: str | None = None
-    resumed: bool = False
-    outbox: list[Callable[[], Awaitable[object]]] = field(default_factory=list, repr=False)
-    toast_text: str | None = field(default=None, repr=False)
-
-    @property
-    def language(self) -> str | None:
-        """The person's language code."""
-        return self.user.language_code
-
-    @property
-    def chat_id(self) -> int:
-        """The private chat with this person."""
-        return self.user.telegram_id
-
-    @property
-    def paused(self) -> bool:
-        """Whether the person's flow waits for them to say how they are."""
-        return self.conversation is not None and self.conversation.paused_by is not None
-
-    def resume(self, text: str | None) -> None:
-        """After this step, go back to the paused flow, handing it ``text`` if given."""
-        self.resumed = True
-        self.resume_with = text
-
-    def t(self, key: str, *, variant: int = 0, **fields: object) -> str:
-        """A catalogue text in the person's language."""
-        return t(key, self.language, variant=variant, **fields)
-
-    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-        """Queue a message to the person (sent once the step's changes are stored)."""
-        bot, chat_id = self.context.bot, self.chat_id
-
-        async def send() -> Message:
-            return await bot.send_message(
-                chat_id=chat_id, text=text[:MAX_TEXT], reply_markup=keyboard
-            )
-
-        self.outbox.append(send)
-
-    async def send_photo(
-        self,
-        png: bytes | Callable[[], Awaitable[bytes]],
-        caption: str,
-        keyboard: InlineKeyboardMarkup | None = None,
-    ) -> None:
-        """Queue a picture with a caption (at most 1,024 characters: see ``split_caption``).
-
-        ``png`` may be a coroutine function that makes the picture: it runs only when the
-        queue is sent, after the step's changes are stored, so slow work such as drawing a
-        chart never holds a database transaction open.
-        """
-        bot, chat_id = self.context.bot, self.chat_id
-
-        async def send() -> Message:
-            photo = png if isinstance(png, bytes) else await png()
-            return await bot.send_photo(
-                chat_id=chat_id, photo=photo, caption=caption, reply_markup=keyboard
-            )
-
-        self.outbox.append(send)
-
-    async def toast(self, text: str | None = None) -> None:
-        """Set the short notice shown when the pressed button is answered."""
-        if text:
-            self.toast_text = text[:200]
-
-    async def close_buttons(self, choice: str | None = None) -> None:
-        """Queue taking the buttons off the pressed message, showing the choice made if given."""
-        query = self.update.callback_query
-        message = query.message if query else None
-        if not isinstance(message, Message):
-            return
-        found: Message = message
-
-        async def close() -> None:
-            try:
-                if choice and found.text:
-                    await found.edit_text(f"{found.text}\n\n{choice}"[:MAX_TEXT])
-                elif found.reply_markup is not None:
-                    await found.edit_reply_markup(reply_markup=None)
-            except BadRequest as exc:  # already edited by a double tap, or too old
-                log.debug("could not close buttons: %s", exc.message)
-
-        self.outbox.append(close)
-
-    async def edit_buttons(self, keyboard: InlineKeyboardMarkup) -> None:
-        """Queue replacing the buttons of the pressed message."""
-        query = self.update.callback_query
-        message = query.message if query else None
-        if not isinstance(message, Message):
-            return
-        found: Message = message
-
-        async def edit() -> None:
-            try:
-                await found.edit_reply_markup(reply_markup=keyboard)
-            except BadRequest as exc:
-                log.debug("could not change buttons: %s", exc.message)
-
-        self.outbox.append(edit)
-
-    async def deliver(self) -> None:
-        """Send what the step queued, in order, then answer the pressed button."""
-        try:
-            for action in self.outbox:
-                await action()
-        finally:
-            self.outbox.clear()
-            query = self.update.callback_query
-            if query is not None:
-                await query.answer(text=self.toast_text)
-
-
-class ConversationMoved(Exception):
-    """The stored conversation changed while this update was being handled."""
-
-
-StepFn = Callable[[Turn], Awaitable[str]]
-ExpireFn = Callable[[AsyncSession, Conversation, datetime], Awaitable[None]]
-ResendFn = Callable[[Turn, str], Awaitable[None]]
-# what to do when the screen sees danger: the turn, what it saw, the words to hold for the step
-DangerFn = Callable[[Turn, Screen, str | None], Awaitable[None]]
-
-
-async def _nothing_to_clean(_s: AsyncSession, _c: Conversation, _n: datetime) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class Step:
-    """What one state accepts: buttons of its flow by action, a text, or a reminder."""
-
-    buttons: Mapping[str, StepFn] = field(default_factory=dict)
-    on_text: StepFn | None = None
-    reminder: str = "flow.use_buttons"
-
-
-@dataclass(frozen=True)
-class FlowSpec:
-    """A conversation flow: its entry points, its states and how it ends."""
-
-    name: str
-    prefix: callbacks.Flow | None = None
-    commands: Mapping[str, StepFn] = field(default_factory=dict)
-    buttons: Mapping[str, StepFn] = field(default_factory=dict)
-    steps: Mapping[str, Step] = field(default_factory=dict)
-    on_cancel: StepFn | None = None
-    on_expire: ExpireFn = _nothing_to_clean
-    timeout: timedelta | None = None
-    resend: ResendFn | None = None  # shows a state's question again, with its buttons
-    keeps_pause: bool = False  # its commands leave a paused flow paused (help and safety)
 
 
 class FlowRouter(BaseHandler[Update, KBContext, None]):
@@ -514,10 +334,3 @@ async def expire_conversations(context: KBContext, flows: Mapping[str, FlowSpec]
                 ended += 1
         await session.commit()
     return ended
-
-
-def describe(update: object) -> dict[str, Any]:
-    """A short, token-free description of an update for logs."""
-    if not isinstance(update, Update):
-        return {"type": type(update).__name__}
-    return {"update_id": update.update_id, "user": getattr(update.effective_user, "id", None)}

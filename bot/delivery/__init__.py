@@ -1,0 +1,1 @@
+"""Delivery: planning, claiming and sending scheduled messages, and Telegram error triage."""

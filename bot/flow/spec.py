@@ -1,0 +1,54 @@
+"""What a flow declares: its states, the steps that handle them, and how it ends."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.crisis_screen import Screen
+from bot.flow.turn import Turn
+from bot.storage.models import Conversation
+from bot.ui import callbacks
+
+
+class ConversationMoved(Exception):
+    """The stored conversation changed while this update was being handled."""
+
+
+StepFn = Callable[[Turn], Awaitable[str]]
+ExpireFn = Callable[[AsyncSession, Conversation, datetime], Awaitable[None]]
+ResendFn = Callable[[Turn, str], Awaitable[None]]
+# what to do when the screen sees danger: the turn, what it saw, the words to hold for the step
+DangerFn = Callable[[Turn, Screen, str | None], Awaitable[None]]
+
+
+async def _nothing_to_clean(_s: AsyncSession, _c: Conversation, _n: datetime) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one state accepts: buttons of its flow by action, a text, or a reminder."""
+
+    buttons: Mapping[str, StepFn] = field(default_factory=dict)
+    on_text: StepFn | None = None
+    reminder: str = "flow.use_buttons"
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """A conversation flow: its entry points, its states and how it ends."""
+
+    name: str
+    prefix: callbacks.Flow | None = None
+    commands: Mapping[str, StepFn] = field(default_factory=dict)
+    buttons: Mapping[str, StepFn] = field(default_factory=dict)
+    steps: Mapping[str, Step] = field(default_factory=dict)
+    on_cancel: StepFn | None = None
+    on_expire: ExpireFn = _nothing_to_clean
+    timeout: timedelta | None = None
+    resend: ResendFn | None = None  # shows a state's question again, with its buttons
+    keeps_pause: bool = False  # its commands leave a paused flow paused (help and safety)

@@ -1,0 +1,153 @@
+"""One update being handled: the person, the database, and what to send them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from bot.context import KBContext
+from bot.storage.models import Conversation, User
+from bot.ui import callbacks
+from bot.ui.texts import t
+
+log = logging.getLogger(__name__)
+
+END = "__end__"  # a step returns this to finish its flow
+KEEP = "__keep__"  # a command or button that leaves the conversation as it is
+
+MAX_TEXT = 4096  # Telegram's limit for a message text
+
+
+@dataclass
+class Turn:
+    """One update, with everything a step needs: the person, the database and ways to answer."""
+
+    update: Update
+    context: KBContext
+    session: AsyncSession
+    user: User
+    now: datetime
+    conversation: Conversation | None = None
+    callback: callbacks.Callback | None = None
+    text: str | None = None
+    args: Sequence[str] = ()
+    ref: int = 0
+    place: str = ""
+    resume_with: str | None = None
+    resumed: bool = False
+    outbox: list[Callable[[], Awaitable[object]]] = field(default_factory=list, repr=False)
+    toast_text: str | None = field(default=None, repr=False)
+
+    @property
+    def language(self) -> str | None:
+        """The person's language code."""
+        return self.user.language_code
+
+    @property
+    def chat_id(self) -> int:
+        """The private chat with this person."""
+        return self.user.telegram_id
+
+    @property
+    def paused(self) -> bool:
+        """Whether the person's flow waits for them to say how they are."""
+        return self.conversation is not None and self.conversation.paused_by is not None
+
+    def resume(self, text: str | None) -> None:
+        """After this step, go back to the paused flow, handing it ``text`` if given."""
+        self.resumed = True
+        self.resume_with = text
+
+    def t(self, key: str, *, variant: int = 0, **fields: object) -> str:
+        """A catalogue text in the person's language."""
+        return t(key, self.language, variant=variant, **fields)
+
+    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+        """Queue a message to the person (sent once the step's changes are stored)."""
+        bot, chat_id = self.context.bot, self.chat_id
+
+        async def send() -> Message:
+            return await bot.send_message(
+                chat_id=chat_id, text=text[:MAX_TEXT], reply_markup=keyboard
+            )
+
+        self.outbox.append(send)
+
+    async def send_photo(
+        self,
+        png: bytes | Callable[[], Awaitable[bytes]],
+        caption: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+    ) -> None:
+        """Queue a picture with a caption (at most 1,024 characters: see ``split_caption``).
+
+        ``png`` may be a coroutine function that makes the picture: it runs only when the
+        queue is sent, after the step's changes are stored, so slow work such as drawing a
+        chart never holds a database transaction open.
+        """
+        bot, chat_id = self.context.bot, self.chat_id
+
+        async def send() -> Message:
+            photo = png if isinstance(png, bytes) else await png()
+            return await bot.send_photo(
+                chat_id=chat_id, photo=photo, caption=caption, reply_markup=keyboard
+            )
+
+        self.outbox.append(send)
+
+    async def toast(self, text: str | None = None) -> None:
+        """Set the short notice shown when the pressed button is answered."""
+        if text:
+            self.toast_text = text[:200]
+
+    async def close_buttons(self, choice: str | None = None) -> None:
+        """Queue taking the buttons off the pressed message, showing the choice made if given."""
+        query = self.update.callback_query
+        message = query.message if query else None
+        if not isinstance(message, Message):
+            return
+        found: Message = message
+
+        async def close() -> None:
+            try:
+                if choice and found.text:
+                    await found.edit_text(f"{found.text}\n\n{choice}"[:MAX_TEXT])
+                elif found.reply_markup is not None:
+                    await found.edit_reply_markup(reply_markup=None)
+            except BadRequest as exc:  # already edited by a double tap, or too old
+                log.debug("could not close buttons: %s", exc.message)
+
+        self.outbox.append(close)
+
+    async def edit_buttons(self, keyboard: InlineKeyboardMarkup) -> None:
+        """Queue replacing the buttons of the pressed message."""
+        query = self.update.callback_query
+        message = query.message if query else None
+        if not isinstance(message, Message):
+            return
+        found: Message = message
+
+        async def edit() -> None:
+            try:
+                await found.edit_reply_markup(reply_markup=keyboard)
+            except BadRequest as exc:
+                log.debug("could not change buttons: %s", exc.message)
+
+        self.outbox.append(edit)
+
+    async def deliver(self) -> None:
+        """Send what the step queued, in order, then answer the pressed button."""
+        try:
+            for action in self.outbox:
+                await action()
+        finally:
+            self.outbox.clear()
+            query = self.update.callback_query
+            if query is not None:
+                await query.answer(text=self.toast_text)

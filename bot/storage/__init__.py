@@ -1,0 +1,1 @@
+"""Storage: the tables, the engine, the migrations and every SQL statement."""

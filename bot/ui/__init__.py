@@ -1,0 +1,1 @@
+"""What people see: the text catalogue, callback data, keyboards, charts and messages."""
