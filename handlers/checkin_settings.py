@@ -46,7 +46,7 @@ from bot.delivery.deliveries import (
 )
 from bot.flow import END, KEEP, MAX_TEXT, FlowSpec, Step, Turn
 from bot.storage.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, DeliveryStatus
-from bot.ui import keyboards
+from bot.ui import settings_keyboards
 from bot.ui.callbacks import Flow
 
 log = logging.getLogger(__name__)
@@ -254,7 +254,7 @@ def _join(*parts: str | None) -> str:
 
 def _menu(turn: Turn, snap: Snapshot, note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
     schedule = snap.schedule
-    keyboard = keyboards.settings_menu(
+    keyboard = settings_keyboards.settings_menu(
         turn.language, enabled=schedule.enabled, paused=is_paused(schedule, turn.now)
     )
     return _join(note, turn.t("settings.title"), _status(turn, snap)), keyboard
@@ -269,7 +269,7 @@ def _times_screen(
         else turn.t("settings.times_none")
     )
     text = _join(note, now, turn.t("settings.times_help"))
-    return text, keyboards.settings_times(snap.times, turn.language)
+    return text, settings_keyboards.settings_times(snap.times, turn.language)
 
 
 def _days_screen(turn: Turn, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
@@ -277,7 +277,7 @@ def _days_screen(turn: Turn, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup]
     text = _join(
         turn.t("settings.days", days=_days_label(snap.schedule)), turn.t("settings.days_help")
     )
-    return text, keyboards.settings_days(weekdays, turn.language)
+    return text, settings_keyboards.settings_days(weekdays, turn.language)
 
 
 def _quiet_screen(
@@ -290,7 +290,7 @@ def _quiet_screen(
         else turn.t("settings.quiet_none")
     )
     text = _join(note, now, turn.t("settings.quiet_help"))
-    return text, keyboards.settings_quiet(quiet, turn.language)
+    return text, settings_keyboards.settings_quiet(quiet, turn.language)
 
 
 def _summary_screen(turn: Turn, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
@@ -300,7 +300,7 @@ def _summary_screen(turn: Turn, snap: Snapshot) -> tuple[str, InlineKeyboardMark
         _summary_line(turn, schedule),
         turn.t("settings.summary_help"),
     )
-    keyboard = keyboards.settings_summary(
+    keyboard = settings_keyboards.settings_summary(
         turn.language,
         enabled=schedule.summary_enabled,
         weekday=schedule.summary_weekday,
@@ -385,7 +385,7 @@ async def ask_pause(turn: Turn) -> str:
     status = _state_line(turn, snap) if is_paused(snap.schedule, turn.now) else None
     await turn.say(
         _join(status, turn.t("settings.pause_ask")),
-        keyboards.pause_choices(turn.language, back=False),
+        settings_keyboards.pause_choices(turn.language, back=False),
     )
     return _leave(turn)
 
@@ -485,7 +485,7 @@ async def times_button(turn: Turn) -> str:
     if (
         toggle is None
         or at is None
-        or (toggle["op"] == "a" and at not in keyboards.SUGGESTED_TIMES)
+        or (toggle["op"] == "a" and at not in settings_keyboards.SUGGESTED_TIMES)
     ):
         return await _forged(turn)
     times = await get_times(turn.session, user_id=_uid(turn))
@@ -519,12 +519,14 @@ async def days_button(turn: Turn) -> str:
     if value == "":
         await _show(turn, _days_screen(turn, await _snapshot(turn)))
         return _leave(turn)
-    toggle = None if value in keyboards.DAY_PRESETS else _TOGGLE.fullmatch(value)
-    if value not in keyboards.DAY_PRESETS and (toggle is None or toggle["rest"] not in _DAYS):
+    toggle = None if value in settings_keyboards.DAY_PRESETS else _TOGGLE.fullmatch(value)
+    if value not in settings_keyboards.DAY_PRESETS and (
+        toggle is None or toggle["rest"] not in _DAYS
+    ):
         return await _forged(turn)
     schedule = await _own_schedule(turn)
     if toggle is None:
-        chosen = keyboards.DAY_PRESETS[value]
+        chosen = settings_keyboards.DAY_PRESETS[value]
     else:
         current, day = weekdays_from_mask(schedule.weekdays), _DAYS[toggle["rest"]]
         chosen = current | {day} if toggle["op"] == "a" else current - {day}
@@ -543,7 +545,9 @@ async def quiet_button(turn: Turn) -> str:
     if value == "":
         await _show(turn, _quiet_screen(turn, await _snapshot(turn)))
         return SettingsState.QUIET
-    presets = {keyboards.quiet_value(*quiet): quiet for quiet in keyboards.QUIET_PRESETS}
+    presets = {
+        settings_keyboards.quiet_value(*quiet): quiet for quiet in settings_keyboards.QUIET_PRESETS
+    }
     if value != "none" and value not in presets:
         return await _forged(turn)
     await _set_quiet(turn, presets.get(value or ""))
@@ -563,7 +567,7 @@ async def summary_button(turn: Turn) -> str:
     if value == "":
         await _show(turn, _summary_screen(turn, await _snapshot(turn)))
         return SettingsState.SUMMARY
-    presets = {keyboards.time_value(at): at for at in keyboards.SUMMARY_TIMES}
+    presets = {settings_keyboards.time_value(at): at for at in settings_keyboards.SUMMARY_TIMES}
     value = value or ""
     if value not in {"on", "off"} and not (
         (value[:1] == "d" and value[1:] in _DAYS) or (value[:1] == "t" and value[1:] in presets)
@@ -585,7 +589,11 @@ async def pause_button(turn: Turn) -> str:
     value = _pressed(turn)
     if value == "":
         await _show(
-            turn, (turn.t("settings.pause_ask"), keyboards.pause_choices(turn.language, back=True))
+            turn,
+            (
+                turn.t("settings.pause_ask"),
+                settings_keyboards.pause_choices(turn.language, back=True),
+            ),
         )
         return _leave(turn)
     if value not in PAUSE_CHOICES:

@@ -8,7 +8,7 @@ from bot.core.timezones import COMMON_ZONES, local_now_label, parse_timezone
 from bot.delivery.deliveries import plan_user
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.storage import crud
-from bot.ui import keyboards
+from bot.ui import keyboards, settings_keyboards
 from bot.ui.callbacks import Flow
 from bot.ui.helplines import format_help_short
 from handlers.common import user_country
@@ -84,7 +84,7 @@ async def _set_zone(turn: Turn, zone: str) -> str:
         turn.t("start.timezone_set", zone=zone, local_time=local_now_label(turn.now, zone))
     )
     if first_time:
-        await turn.say(turn.t("start.ready"), keyboards.ready(turn.language))
+        await turn.say(turn.t("start.ready"), settings_keyboards.ready(turn.language))
     return END
 
 

@@ -1,6 +1,7 @@
 """Guided conversations: the flow spec, the per-update turn, and the router that reads state."""
 
-from bot.flow.router import FlowRouter, expire_conversations
+from bot.flow.expiry import expire_conversations
+from bot.flow.router import FlowRouter
 from bot.flow.spec import (
     ConversationMoved,
     DangerFn,

@@ -11,7 +11,7 @@ persisted state only at start-up, so it cannot do this.)
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram import CallbackQuery, Message, Update
@@ -316,21 +316,3 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             expected_version=before.version if before is not None else None,
         ):
             raise ConversationMoved
-
-
-async def expire_conversations(context: KBContext, flows: Mapping[str, FlowSpec]) -> int:
-    """End every timed-out conversation quietly (a job); returns how many ended."""
-    services = context.services
-    now = services.clock.now()
-    ended = 0
-    async with services.sessions() as session:
-        for conversation in await crud.expired_conversations(session, now=now):
-            flow = flows.get(conversation.flow)
-            if flow is not None:
-                await flow.on_expire(session, conversation, now)
-            if await crud.delete_conversation(
-                session, user_id=conversation.user_id, expected_version=conversation.version
-            ):
-                ended += 1
-        await session.commit()
-    return ended

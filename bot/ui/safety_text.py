@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.ui.helplines import format_line, help_for_country, load_crisis_lines
+from bot.core.helplines import help_for_country, load_crisis_lines
+from bot.ui.helplines import format_line
 from bot.ui.texts import t
 from bot.ui.violence_lines import (
     emergency_note,

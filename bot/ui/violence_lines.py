@@ -17,7 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-from bot.ui.helplines import CrisisDataError, CrisisLine, format_line
+from bot.core.helplines import CrisisDataError, CrisisLine
+from bot.ui.helplines import format_line
 from bot.ui.texts import t
 
 DATA_FILE = Path(__file__).parents[1] / "data" / "violence_lines.json"

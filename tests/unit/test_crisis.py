@@ -12,16 +12,14 @@ import pytest
 
 import bot
 from bot.core.crisis_screen import Level
-from bot.crisis import screen_text  # the stable entry point
-from bot.ui.helplines import (
-    MESSAGE_LIMIT,
+from bot.core.helplines import (
     CrisisDataError,
-    format_help,
-    format_help_short,
     help_for_country,
     load_crisis_lines,
     parse_crisis_lines,
 )
+from bot.crisis import screen_text  # the stable entry point
+from bot.ui.helplines import MESSAGE_LIMIT, format_help, format_help_short
 from bot.ui.texts import t
 
 DATA_FILE = Path(bot.__file__).parent / "data" / "crisis_lines.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ui.helplines import load_crisis_lines
+from bot.core.helplines import load_crisis_lines
 from bot.ui.safety_text import (
     MESSAGE_LIMIT,
     format_concern,

@@ -1,0 +1,27 @@
+"""Ending conversations nobody came back to (a repeating job)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.context import KBContext
+from bot.flow.spec import FlowSpec
+from bot.storage import crud
+
+
+async def expire_conversations(context: KBContext, flows: Mapping[str, FlowSpec]) -> int:
+    """End every timed-out conversation quietly (a job); returns how many ended."""
+    services = context.services
+    now = services.clock.now()
+    ended = 0
+    async with services.sessions() as session:
+        for conversation in await crud.expired_conversations(session, now=now):
+            flow = flows.get(conversation.flow)
+            if flow is not None:
+                await flow.on_expire(session, conversation, now)
+            if await crud.delete_conversation(
+                session, user_id=conversation.user_id, expected_version=conversation.version
+            ):
+                ended += 1
+        await session.commit()
+    return ended
