@@ -61,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", choices=["dev", "train"], help="list misses and false alarms")
     args = parser.parse_args()
-    for name in ("dev", "train", "test", "blind"):
+    for name in ("dev", "train", "test", "blind", "pairs", "personas"):
         items = split(name)
         if items:
             report(name, items, show=args.show == name)

@@ -4,7 +4,8 @@ Two held-out sets. ``blind`` was written by other hands, separately from everyth
 screen learned from, with the kinds and proportions of the independent set the screen
 is judged on: it must meet that bar (95% of crisis messages caught, at most 10% false
 alarms). ``test`` is harder than real traffic (every safe kind in it is a trap kind, in
-equal numbers): its floors stop the screen from getting worse while it is short of the bar.
+equal numbers) and ``personas`` is eight messages each from 100 imagined people's weeks:
+their floors stop the screen from getting worse while it is short of the bar there.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import pytest
 from bot.core.crisis_screen import screen_text
 from tests.support.crisis_corpus import Item, split
 
-BAR = {"blind": (0.95, 0.10), "test": (0.88, 0.11)}  # (least recall, most false alarms)
+# (least recall, most false alarms); personas: ordinary weeks of 100 people, mostly safe
+BAR = {"blind": (0.95, 0.10), "test": (0.88, 0.11), "personas": (0.97, 0.13)}
 
 
 def _rates(items: list[Item]) -> tuple[float, float]:
@@ -26,7 +28,7 @@ def _rates(items: list[Item]) -> tuple[float, float]:
 @pytest.mark.parametrize("name", sorted(BAR))
 def test_held_out_recall_and_false_alarms(name: str) -> None:
     items = split(name)
-    assert len(items) >= 300
+    assert len(items) >= 300, f"{name}: only {len(items)} messages"
     recall, false_alarms = _rates(items)
     least, most = BAR[name]
     assert recall >= least, f"{name}: {recall:.1%} of crisis messages caught"
