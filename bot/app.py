@@ -22,7 +22,8 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KBApplication, KBContext, Services
-from bot.delivery.deliveries import Sender, plan_missing
+from bot.delivery.dispatch import Sender
+from bot.delivery.planning import plan_missing
 from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
 from bot.storage.db import create_engine, migrate, session_factory

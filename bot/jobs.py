@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.context import KBApplication, KBContext
-from bot.delivery.deliveries import Sender, dispatch_due, plan_missing
+from bot.delivery.dispatch import Sender, dispatch_due
+from bot.delivery.planning import plan_missing
 from bot.flow import FlowSpec, expire_conversations
 
 log = logging.getLogger(__name__)

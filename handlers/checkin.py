@@ -8,9 +8,10 @@ from enum import StrEnum
 from telegram import Bot
 
 from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
-from bot.delivery.deliveries import SNOOZE_MARK, Claimed, local_label
+from bot.core.timezones import UTC_ZONE, local_now_label
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.storage import crud
+from bot.storage.deliveries import SNOOZE_MARK, Claimed
 from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, MoodRating, RatingKind
 from bot.ui import keyboards
 from bot.ui.callbacks import Flow
@@ -155,7 +156,7 @@ async def snooze(turn: Turn) -> str:
     delivery.status = DeliveryStatus.SNOOZED
     turn.session.add(delivery)
     await turn.close_buttons(
-        turn.t("checkin.snoozed", local_time=local_label(due, turn.user.time_zone))
+        turn.t("checkin.snoozed", local_time=local_now_label(due, turn.user.time_zone or UTC_ZONE))
     )
     return KEEP
 

@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
+from bot.core.delivery_rules import mask_from_weekdays, weekdays_from_mask
 from bot.core.schedule import (
     PAUSE_CHOICES,
     format_times,
@@ -36,15 +37,9 @@ from bot.core.schedule import (
     parse_times,
     pause_until,
 )
-from bot.delivery.deliveries import (
-    get_schedule,
-    get_times,
-    is_paused,
-    mask_from_weekdays,
-    plan_user,
-    weekdays_from_mask,
-)
+from bot.delivery.planning import is_paused, plan_user
 from bot.flow import END, KEEP, MAX_TEXT, FlowSpec, Step, Turn
+from bot.storage.deliveries import get_schedule, get_times
 from bot.storage.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, DeliveryStatus
 from bot.ui import settings_keyboards
 from bot.ui.callbacks import Flow

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import KBContext
-from bot.delivery.deliveries import drop_pending, plan_user
+from bot.delivery.planning import plan_user
 from bot.flow import KEEP, FlowSpec, Turn
 from bot.storage import crud
+from bot.storage.deliveries import drop_pending
 from bot.ui import keyboards
 from bot.ui.callbacks import Flow
 from bot.ui.texts import t

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.core.timezones import COMMON_ZONES, local_now_label, parse_timezone
-from bot.delivery.deliveries import plan_user
+from bot.delivery.planning import plan_user
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.storage import crud
 from bot.ui import keyboards, settings_keyboards

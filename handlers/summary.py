@@ -12,8 +12,8 @@ from telegram.error import TelegramError
 
 from bot.context import SERVICES_KEY, KBApplication, Services
 from bot.core.timezones import UTC_ZONE
-from bot.delivery.deliveries import Claimed
 from bot.flow import KEEP, FlowSpec, Turn
+from bot.storage.deliveries import Claimed
 from bot.storage.periods import MONTH, WEEK, load_period
 from bot.ui import keyboards
 from bot.ui.summary import PreparedSummary, build_summary

@@ -363,7 +363,7 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
     from sqlalchemy import event
 
     from bot import jobs
-    from bot.delivery import deliveries
+    from bot.delivery import dispatch as deliveries
 
     labels = {
         "claim_due": "claim_due",
@@ -445,7 +445,7 @@ class FrozenClock:
 
 async def bare_sends(bot: Any, plans: list[ZonePlan], users: int, concurrency: int) -> None:
     """Baseline: the same prompt to every person through the same bot, no database."""
-    from bot.delivery.deliveries import Claimed
+    from bot.storage.deliveries import Claimed
     from handlers.checkin import send_prompt
 
     people = iter(range(users))
@@ -552,7 +552,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
     from bot.app import build_application
     from bot.config import Secret, Settings
     from bot.context import SERVICES_KEY, KBContext, Services
-    from bot.delivery.deliveries import dispatch_due
+    from bot.delivery.dispatch import dispatch_due
     from bot.emulator import BotApiEmulator
     from bot.jobs import DISPATCH_JOB, REPAIR_JOB
 

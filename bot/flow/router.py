@@ -19,7 +19,7 @@ from telegram.ext import BaseHandler
 
 from bot.context import KBContext
 from bot.core.crisis_screen import screen_text
-from bot.delivery.deliveries import plan_user
+from bot.delivery.planning import plan_user
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, Step, StepFn
 from bot.flow.turn import END, KEEP, Turn
 from bot.storage import crud

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, time
 import pytest
 from sqlmodel import col, select
 
-from bot.delivery.deliveries import mask_from_weekdays, plan_user
+from bot.core.delivery_rules import mask_from_weekdays
+from bot.delivery.planning import plan_user
 from bot.storage.models import (
     CheckinSchedule,
     CheckinTime,

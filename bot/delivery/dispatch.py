@@ -1,0 +1,217 @@
+"""Sending what is due: claim, pre-check, send, triage Telegram's answer, record, plan next.
+
+Scheduled deliveries (check-in prompts, weekly summaries): planned as rows, claimed atomically.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import col
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.core.delivery_rules import retry_delay
+from bot.delivery.planning import is_paused, plan_checkin, plan_summary
+from bot.storage.db import SessionFactory
+from bot.storage.deliveries import SNOOZE_MARK, Claimed, claim_due, release_stale_claims
+from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, User
+
+log = logging.getLogger(__name__)
+
+
+MAX_ATTEMPTS = 5
+
+
+# a weekly summary is still welcome hours late (and a busy Sunday evening can queue many charts)
+SUMMARY_GRACE = timedelta(hours=6)
+
+
+Sender = Callable[[Claimed], Awaitable[int]]
+
+
+@dataclass
+class Outcome:
+    """What happened to one claimed delivery."""
+
+    status: DeliveryStatus
+    message_id: int | None = None
+    detail: str | None = None
+    retry_at: datetime | None = None
+    deactivate_user: bool = False
+
+
+@dataclass
+class DispatchReport:
+    """Counts from one dispatch run."""
+
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retried: int = 0
+    uncertain: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    def add(self, outcome: Outcome) -> None:
+        """Count one outcome."""
+        self.by_status[outcome.status] = self.by_status.get(outcome.status, 0) + 1
+        if outcome.status == DeliveryStatus.SENT:
+            self.sent += 1
+        elif outcome.status == DeliveryStatus.SKIPPED:
+            self.skipped += 1
+        elif outcome.status == DeliveryStatus.FAILED:
+            self.failed += 1
+        elif outcome.status == DeliveryStatus.PENDING:
+            self.retried += 1
+        elif outcome.status == DeliveryStatus.UNCERTAIN:
+            self.uncertain += 1
+
+
+def _never_reached(exc: NetworkError) -> bool:
+    """True when the request surely did not deliver anything (so a retry cannot duplicate)."""
+    text = exc.message
+    if text.startswith("httpx."):  # no answer: only a refused connection is surely undelivered
+        return text.startswith(("httpx.ConnectError", "httpx.ConnectTimeout"))
+    return True  # the server answered with an error (5xx): nothing was sent
+
+
+async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
+    try:
+        message_id = await sender(claimed)
+    except Forbidden as exc:
+        return Outcome(DeliveryStatus.FAILED, detail=exc.message[:200], deactivate_user=True)
+    except RetryAfter as exc:
+        delay = exc.retry_after
+        seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+        return Outcome(
+            DeliveryStatus.PENDING, retry_at=now + timedelta(seconds=seconds), detail="429"
+        )
+    except TimedOut as exc:
+        if "not* sent" in exc.message:  # the request never left (pool timeout)
+            return Outcome(DeliveryStatus.PENDING, retry_at=now + retry_delay(claimed.attempts))
+        # the request may have reached Telegram: never risk a second copy
+        return Outcome(DeliveryStatus.UNCERTAIN, detail="timed out")
+    except BadRequest as exc:
+        return Outcome(DeliveryStatus.FAILED, detail=exc.message[:200])
+    except NetworkError as exc:
+        if not _never_reached(exc):
+            return Outcome(DeliveryStatus.UNCERTAIN, detail=exc.message[:200])
+        if claimed.attempts >= MAX_ATTEMPTS:
+            return Outcome(DeliveryStatus.FAILED, detail=f"gave up: {exc.message}"[:200])
+        return Outcome(
+            DeliveryStatus.PENDING,
+            retry_at=now + retry_delay(claimed.attempts),
+            detail=exc.message[:200],
+        )
+    except Exception as exc:  # a bug in one sender must not stop everyone else's deliveries
+        log.exception("delivery %s failed", claimed.id)
+        return Outcome(DeliveryStatus.FAILED, detail=f"error: {type(exc).__name__}")
+    return Outcome(DeliveryStatus.SENT, message_id=message_id)
+
+
+def precheck(claimed: Claimed, *, now: datetime, grace: timedelta) -> Outcome | None:
+    """Why this delivery must not be sent now (None: send it)."""
+    if not claimed.active:
+        return Outcome(DeliveryStatus.FAILED, detail="inactive")
+    window = max(grace, SUMMARY_GRACE) if claimed.kind == DeliveryKind.SUMMARY else grace
+    if now - claimed.due_at > window:
+        return Outcome(DeliveryStatus.SKIPPED, detail="past the grace window")
+    if claimed.kind == DeliveryKind.CHECKIN:
+        schedule = claimed.schedule
+        if schedule is None or not schedule.enabled:
+            return Outcome(DeliveryStatus.SKIPPED, detail="check-ins off")
+        if is_paused(schedule, now):
+            return Outcome(DeliveryStatus.SKIPPED, detail="paused")
+    return None
+
+
+async def dispatch_due(
+    sessions: SessionFactory,
+    senders: Mapping[str, Sender],
+    *,
+    now: Callable[[], datetime],
+    instance: str,
+    grace: timedelta,
+    batch: int = 500,
+    concurrency: int = 64,
+    max_batches: int = 1000,
+) -> DispatchReport:
+    """Claim, send and record every due delivery (in batches), planning each person's next slot."""
+    report = DispatchReport()
+    limit = asyncio.Semaphore(concurrency)
+    for _ in range(max_batches):
+        moment = now()
+        async with sessions() as session:
+            await release_stale_claims(session, now=moment)
+            claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
+            await session.commit()
+        decided: dict[int, Outcome] = {}
+        for item in claimed:
+            reason = precheck(item, now=moment, grace=grace)
+            if reason is not None:
+                decided[item.id] = reason
+        if not claimed:
+            break
+        report.claimed += len(claimed)
+
+        async def send(item: Claimed) -> tuple[int, Outcome]:
+            async with limit:
+                return item.id, await _attempt(item, senders[item.kind], now())
+
+        to_send = [c for c in claimed if c.id not in decided]
+        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in to_send)):
+            decided[delivery_id] = outcome
+        await _record(sessions, claimed, decided, now())
+        for outcome in decided.values():
+            report.add(outcome)
+    return report
+
+
+async def _record(
+    sessions: SessionFactory,
+    claimed: Sequence[Claimed],
+    outcomes: Mapping[int, Outcome],
+    now: datetime,
+) -> None:
+    async with sessions() as session:
+        replan: dict[int, set[str]] = {}
+        rows: list[dict[str, object]] = []
+        blocked: list[int] = []
+        for item in claimed:
+            outcome = outcomes[item.id]
+            row: dict[str, object] = {
+                "id": item.id,
+                "status": outcome.status,
+                "detail": outcome.detail,
+            }
+            if outcome.status == DeliveryStatus.SENT:
+                row.update(sent_at=now, message_id=outcome.message_id)
+            if outcome.status == DeliveryStatus.PENDING:
+                row.update(next_attempt_at=outcome.retry_at or now, claimed_by=None)
+            rows.append(row)
+            if outcome.deactivate_user:
+                blocked.append(item.user_id)
+            if outcome.status != DeliveryStatus.PENDING and SNOOZE_MARK not in item.slot_key:
+                replan.setdefault(item.user_id, set()).add(item.kind)
+        # one executemany per shape of row, not one statement per delivery
+        await session.exec(sa.update(Delivery), params=rows)
+        if blocked:
+            await session.exec(
+                sa.update(User).where(col(User.id).in_(blocked)).values(active=False)
+            )
+        for user_id, kinds in replan.items():
+            user = await session.get(User, user_id, populate_existing=True)
+            if user is None or not user.active:
+                continue
+            slot_due = max(c.due_at for c in claimed if c.user_id == user_id)
+            after = max(slot_due, now - timedelta(minutes=1))
+            if DeliveryKind.CHECKIN in kinds:
+                await plan_checkin(session, user=user, after=after)
+            if DeliveryKind.SUMMARY in kinds:
+                await plan_summary(session, user=user, after=after)
+        await session.commit()

@@ -1,0 +1,188 @@
+"""Every SQL statement about scheduled deliveries: schedules, pending rows, atomic claims.
+
+Each person with check-ins on has exactly one pending ``Delivery`` row for their next
+slot. Due rows are claimed atomically (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
+serialises writers, so one ``UPDATE ... RETURNING`` is atomic there). The unique key
+(user, kind, slot) makes a second send of one slot impossible, across restarts and
+across instances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.schedule import Slot
+from bot.storage.models import (
+    CheckinSchedule,
+    CheckinTime,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    User,
+)
+
+STALE_CLAIM = timedelta(minutes=5)
+
+
+SNOOZE_MARK = "~"  # slot keys of snoozed prompts: "<slot>~<n>"
+
+
+async def get_schedule(session: AsyncSession, *, user_id: int) -> CheckinSchedule | None:
+    """A person's check-in schedule, if they ever set one."""
+    return await session.get(CheckinSchedule, user_id, populate_existing=True)
+
+
+async def get_times(session: AsyncSession, *, user_id: int) -> list[time]:
+    """A person's check-in times, earliest first."""
+    result = await session.exec(
+        select(CheckinTime).where(CheckinTime.user_id == user_id).order_by(col(CheckinTime.at))
+    )
+    return [row.at for row in result.all()]
+
+
+async def insert_delivery(session: AsyncSession, *, user_id: int, kind: str, slot: Slot) -> bool:
+    try:
+        async with session.begin_nested():
+            session.add(
+                Delivery(
+                    user_id=user_id,
+                    kind=kind,
+                    slot_key=slot.key,
+                    due_at=slot.due_utc,
+                    next_attempt_at=slot.due_utc,
+                )
+            )
+    except IntegrityError:
+        return False  # this slot exists already (planned, sent or skipped)
+    return True
+
+
+async def drop_pending_of_kind(session: AsyncSession, *, user_id: int, kind: str) -> None:
+    await session.exec(
+        sa.delete(Delivery).where(
+            col(Delivery.user_id) == user_id,
+            col(Delivery.kind) == kind,
+            col(Delivery.status) == DeliveryStatus.PENDING,
+            ~col(Delivery.slot_key).contains(SNOOZE_MARK),
+        )
+    )
+
+
+async def drop_pending(session: AsyncSession, *, user_id: int) -> None:
+    """Remove everything still waiting to be sent to a person (they blocked the bot)."""
+    await session.exec(
+        sa.delete(Delivery).where(
+            col(Delivery.user_id) == user_id, col(Delivery.status) == DeliveryStatus.PENDING
+        )
+    )
+
+
+async def pending_delivery(session: AsyncSession, *, user_id: int, kind: str) -> Delivery | None:
+    result = await session.exec(
+        select(Delivery)
+        .where(
+            Delivery.user_id == user_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+        .order_by(col(Delivery.due_at))
+    )
+    return result.first()
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this instance has claimed, with what is needed to send it."""
+
+    id: int
+    user_id: int
+    kind: str
+    slot_key: str
+    due_at: datetime
+    attempts: int
+    chat_id: int
+    first_name: str
+    language: str | None
+    time_zone: str | None
+    active: bool = True
+    schedule: CheckinSchedule | None = None
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, instance: str, limit: int
+) -> list[Claimed]:
+    """Atomically take up to ``limit`` due deliveries for this instance."""
+    due = (
+        sa.select(col(Delivery.id))
+        .where(
+            col(Delivery.status) == DeliveryStatus.PENDING,
+            col(Delivery.next_attempt_at) <= now,
+        )
+        # check-ins first: a prompt is time-sensitive, a summary (a chart to draw) is not
+        .order_by(
+            sa.case((col(Delivery.kind) == DeliveryKind.CHECKIN, 0), else_=1),
+            col(Delivery.next_attempt_at),
+        )
+        .limit(limit)
+    )
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = await session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(due.scalar_subquery()))
+        .values(
+            status=DeliveryStatus.CLAIMED,
+            claimed_by=instance,
+            claimed_at=now,
+            attempts=Delivery.attempts + 1,
+        )
+        .returning(col(Delivery.id))
+    )
+    ids = list(claimed.scalars().all())
+    if not ids:
+        return []
+    rows = await session.exec(
+        select(Delivery, User, CheckinSchedule)
+        .join(User, col(User.id) == col(Delivery.user_id))
+        .join(CheckinSchedule, col(CheckinSchedule.user_id) == col(Delivery.user_id), isouter=True)
+        .where(col(Delivery.id).in_(ids))
+        .order_by(col(Delivery.next_attempt_at))
+    )
+    return [
+        Claimed(
+            id=d.id,
+            user_id=d.user_id,
+            kind=d.kind,
+            slot_key=d.slot_key,
+            due_at=d.due_at,
+            attempts=d.attempts,
+            chat_id=u.telegram_id,
+            first_name=u.first_name,
+            language=u.language_code,
+            time_zone=u.time_zone,
+            active=u.active,
+            schedule=schedule,
+        )
+        for d, u, schedule in rows.all()
+        if d.id is not None
+    ]
+
+
+async def release_stale_claims(session: AsyncSession, *, now: datetime) -> int:
+    """Claims left by an instance that stopped mid-send: marked uncertain, never re-sent."""
+    result = await session.exec(
+        sa.update(Delivery)
+        .where(
+            col(Delivery.status) == DeliveryStatus.CLAIMED,
+            col(Delivery.claimed_at) < now - STALE_CLAIM,
+        )
+        .values(status=DeliveryStatus.UNCERTAIN, detail="claim abandoned")
+    )
+    return int(result.rowcount or 0)
