@@ -105,8 +105,5 @@ def test_every_module_is_small_enough_to_read() -> None:
         str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
         for p in _modules()
     }
-    # one module still holds four screens and waits to be split along its banner comments;
-    # it is named so that nothing else grows past what a reader can hold
-    known = {"handlers/checkin_settings.py"}
-    too_long = {name: n for name, n in sizes.items() if n > 350 and name not in known}
+    too_long = {name: n for name, n in sizes.items() if n > 350}
     assert not too_long, too_long

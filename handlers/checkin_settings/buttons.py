@@ -1,0 +1,310 @@
+"""The commands and buttons of the settings: /checkins, /pause, /resume and each screen's taps."""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+
+from bot.core.delivery_rules import mask_from_weekdays, weekdays_from_mask
+from bot.core.schedule import (
+    PAUSE_CHOICES,
+    format_times,
+    pause_until,
+)
+from bot.delivery.planning import is_paused
+from bot.flow import END, Turn
+from bot.storage.deliveries import get_schedule, get_times
+from bot.ui import settings_keyboards
+from handlers.checkin_settings.base import (
+    DAYS,
+    DEFAULT_TIMES,
+    MAX_TIMES,
+    TOGGLE,
+    SettingsState,
+    add_times,
+    changed,
+    forged,
+    has_zone,
+    leave,
+    own_schedule,
+    person_id,
+    pressed,
+    remove_times,
+    snapshot,
+    stay,
+    time_from_value,
+)
+from handlers.checkin_settings.screens import (
+    days_screen,
+    join,
+    menu,
+    quiet_screen,
+    show,
+    state_line,
+    status,
+    summary_screen,
+    times_screen,
+    when,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def open_menu(turn: Turn) -> str:
+    """/checkins: what is set now, in local time, with buttons to change it."""
+    if await has_zone(turn):
+        await turn.say(*menu(turn, await snapshot(turn)))
+    return leave(turn)
+
+
+async def ask_pause(turn: Turn) -> str:
+    """/pause: how long to pause check-ins (kindly, if they are off)."""
+    if not await has_zone(turn):
+        return leave(turn)
+    snap = await snapshot(turn)
+    if not snap.schedule.enabled:
+        await turn.say(turn.t("settings.pause_off"))
+        return leave(turn)
+    status = state_line(turn, snap) if is_paused(snap.schedule, turn.now) else None
+    await turn.say(
+        join(status, turn.t("settings.pause_ask")),
+        settings_keyboards.pause_choices(turn.language, back=False),
+    )
+    return leave(turn)
+
+
+async def resume(turn: Turn) -> str:
+    """/resume: check-ins start again; says when the next one is."""
+    if not await has_zone(turn):
+        return leave(turn)
+    schedule = await get_schedule(turn.session, user_id=person_id(turn))
+    if schedule is None or not schedule.enabled:
+        await turn.say(turn.t("settings.resume_off"))
+        return leave(turn)
+    was_paused = is_paused(schedule, turn.now)
+    if schedule.paused:
+        schedule.paused, schedule.paused_until = False, None
+        await changed(turn, schedule)
+    snap = await snapshot(turn)
+    if not was_paused:
+        first = turn.t("settings.not_paused")
+    elif snap.times:
+        first = turn.t("settings.resumed")
+    else:
+        first = turn.t("settings.resumed_no_times")
+    upcoming = turn.t("settings.next", when=when(turn, snap.next_due)) if snap.next_due else None
+    await turn.say("\n".join(line for line in (first, upcoming) if line))
+    return leave(turn)
+
+
+async def cancel(turn: Turn) -> str:
+    """/cancel on a typing screen: what was changed stays changed."""
+    await turn.say(turn.t("settings.cancelled"))
+    return END
+
+
+# --------------------------------------------------------------------------- menu buttons
+
+
+async def menu_button(turn: Turn) -> str:
+    """The "Set up check-ins" button after onboarding: the menu, as a new message."""
+    if pressed(turn) != "":
+        return await forged(turn)
+    return await open_menu(turn)
+
+
+async def back(turn: Turn) -> str:
+    """Back to the menu from any screen."""
+    if pressed(turn) != "":
+        return await forged(turn)
+    await show(turn, menu(turn, await snapshot(turn)))
+    return leave(turn)
+
+
+async def done(turn: Turn) -> str:
+    """Done: the settings as they are now, without buttons."""
+    if pressed(turn) != "":
+        return await forged(turn)
+    snap = await snapshot(turn)
+    await show(turn, (join(status(turn, snap), turn.t("settings.saved")), None))
+    return leave(turn)
+
+
+async def turn_on(turn: Turn) -> str:
+    """Turn check-ins on; with no times yet, start with sensible ones and say so."""
+    if pressed(turn) != "":
+        return await forged(turn)
+    schedule = await own_schedule(turn)
+    schedule.enabled = True
+    note = None
+    if not await get_times(turn.session, user_id=person_id(turn)):
+        await add_times(turn, list(DEFAULT_TIMES))
+        note = turn.t("settings.defaults", times=format_times(DEFAULT_TIMES))
+    await changed(turn, schedule)
+    await show(turn, menu(turn, await snapshot(turn), note))
+    return leave(turn)
+
+
+async def turn_off(turn: Turn) -> str:
+    """Turn check-ins off (times and days are kept; a pause ends)."""
+    if pressed(turn) != "":
+        return await forged(turn)
+    schedule = await own_schedule(turn)
+    schedule.enabled = False
+    schedule.paused, schedule.paused_until = False, None
+    await changed(turn, schedule)
+    await show(turn, menu(turn, await snapshot(turn)))
+    return leave(turn)
+
+
+async def times_button(turn: Turn) -> str:
+    """Times: open the screen, or add a suggested time / remove a chosen one."""
+    value = pressed(turn)
+    if value == "":
+        await show(turn, times_screen(turn, await snapshot(turn)))
+        return SettingsState.TIMES
+    toggle = TOGGLE.fullmatch(value or "")
+    at = time_from_value(toggle["rest"]) if toggle else None
+    if (
+        toggle is None
+        or at is None
+        or (toggle["op"] == "a" and at not in settings_keyboards.SUGGESTED_TIMES)
+    ):
+        return await forged(turn)
+    times = await get_times(turn.session, user_id=person_id(turn))
+    if toggle["op"] == "a" and at not in times:
+        if len(times) >= MAX_TIMES:
+            await turn.toast(turn.t("settings.times_too_many"))
+            return stay(turn, SettingsState.TIMES)
+        await add_times(turn, [at])
+    elif toggle["op"] == "r":
+        await remove_times(turn, [at])
+    await changed(turn)
+    await show(turn, times_screen(turn, await snapshot(turn)))
+    return stay(turn, SettingsState.TIMES)
+
+
+async def clear_times(turn: Turn) -> str:
+    """Clear all: no check-in times (until new ones are added)."""
+    if pressed(turn) != "":
+        return await forged(turn)
+    await remove_times(turn)
+    await changed(turn)
+    await show(turn, times_screen(turn, await snapshot(turn)))
+    return stay(turn, SettingsState.TIMES)
+
+
+async def days_button(turn: Turn) -> str:
+    """Days: open the screen, pick a set, or switch one day on or off (never none)."""
+    value = pressed(turn)
+    if value is None:
+        return await forged(turn)
+    if value == "":
+        await show(turn, days_screen(turn, await snapshot(turn)))
+        return leave(turn)
+    toggle = None if value in settings_keyboards.DAY_PRESETS else TOGGLE.fullmatch(value)
+    if value not in settings_keyboards.DAY_PRESETS and (
+        toggle is None or toggle["rest"] not in DAYS
+    ):
+        return await forged(turn)
+    schedule = await own_schedule(turn)
+    if toggle is None:
+        chosen = settings_keyboards.DAY_PRESETS[value]
+    else:
+        current, day = weekdays_from_mask(schedule.weekdays), DAYS[toggle["rest"]]
+        chosen = current | {day} if toggle["op"] == "a" else current - {day}
+    if not chosen:
+        await turn.toast(turn.t("settings.days_need_one"))
+        return leave(turn)
+    schedule.weekdays = mask_from_weekdays(chosen)
+    await changed(turn, schedule)
+    await show(turn, days_screen(turn, await snapshot(turn)))
+    return leave(turn)
+
+
+async def quiet_button(turn: Turn) -> str:
+    """Quiet hours: open the screen, or pick a preset or none."""
+    value = pressed(turn)
+    if value == "":
+        await show(turn, quiet_screen(turn, await snapshot(turn)))
+        return SettingsState.QUIET
+    presets = {
+        settings_keyboards.quiet_value(*quiet): quiet for quiet in settings_keyboards.QUIET_PRESETS
+    }
+    if value != "none" and value not in presets:
+        return await forged(turn)
+    await set_quiet(turn, presets.get(value or ""))
+    await show(turn, quiet_screen(turn, await snapshot(turn)))
+    return stay(turn, SettingsState.QUIET)
+
+
+async def set_quiet(turn: Turn, quiet: tuple[time, time] | None) -> None:
+    schedule = await own_schedule(turn)
+    schedule.quiet_start, schedule.quiet_end = quiet if quiet is not None else (None, None)
+    await changed(turn, schedule)
+
+
+async def summary_button(turn: Turn) -> str:
+    """Weekly summary: open the screen, switch it on or off, or pick its day or time."""
+    value = pressed(turn)
+    if value == "":
+        await show(turn, summary_screen(turn, await snapshot(turn)))
+        return SettingsState.SUMMARY
+    presets = {settings_keyboards.time_value(at): at for at in settings_keyboards.SUMMARY_TIMES}
+    value = value or ""
+    if value not in {"on", "off"} and not (
+        (value[:1] == "d" and value[1:] in DAYS) or (value[:1] == "t" and value[1:] in presets)
+    ):
+        return await forged(turn)
+    schedule = await own_schedule(turn)
+    schedule.summary_enabled = value != "off"
+    if value[:1] == "d":
+        schedule.summary_weekday = DAYS[value[1:]]
+    elif value[:1] == "t":
+        schedule.summary_time = presets[value[1:]]
+    await changed(turn, schedule)
+    await show(turn, summary_screen(turn, await snapshot(turn)))
+    return stay(turn, SettingsState.SUMMARY)
+
+
+async def pause_button(turn: Turn) -> str:
+    """Pause: show how long, or pause for the chosen time (confirmed in local time)."""
+    value = pressed(turn)
+    if value == "":
+        await show(
+            turn,
+            (
+                turn.t("settings.pause_ask"),
+                settings_keyboards.pause_choices(turn.language, back=True),
+            ),
+        )
+        return leave(turn)
+    if value not in PAUSE_CHOICES:
+        return await forged(turn)
+    schedule = await own_schedule(turn)
+    if not schedule.enabled:
+        await turn.toast(turn.t("settings.pause_off"))
+    else:
+        until = pause_until(value, turn.now, turn.user.time_zone or "UTC")
+        schedule.paused, schedule.paused_until = True, until
+        await changed(turn, schedule)
+        await turn.toast(
+            turn.t("settings.paused", until=when(turn, until, until=True))
+            if until is not None
+            else turn.t("settings.paused_forever")
+        )
+    await show(turn, menu(turn, await snapshot(turn)))
+    return leave(turn)
+
+
+async def resume_button(turn: Turn) -> str:
+    """Resume (in the menu): check-ins start again."""
+    if pressed(turn) != "":
+        return await forged(turn)
+    schedule = await own_schedule(turn)
+    if schedule.paused:
+        schedule.paused, schedule.paused_until = False, None
+        await changed(turn, schedule)
+        await turn.toast(turn.t("settings.resumed"))
+    await show(turn, menu(turn, await snapshot(turn)))
+    return leave(turn)
