@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
 from typing import cast
 
@@ -139,7 +140,7 @@ def build_application(
         if settings.telegram_bot_token is None:
             raise ValueError("a token is needed (the demo passes the emulator's)")
         token = settings.telegram_bot_token.get()
-    base = (api_url or settings.telegram_api_url).rstrip("/")
+    the_settings = replace(settings, telegram_api_url=api_url) if api_url else settings
     flows = build_flows()
     the_clock = clock or SystemClock()
     name = instance or f"{socket.gethostname()}-{id(flows):x}"
@@ -178,8 +179,8 @@ def build_application(
     app = cast(
         KBApplication,
         builder.token(token)
-        .base_url(f"{base}/bot")
-        .base_file_url(f"{base}/file/bot")
+        .base_url(the_settings.bot_base_url)
+        .base_file_url(the_settings.bot_base_file_url)
         .context_types(ContextTypes(context=KBContext))
         .post_init(post_init)
         .post_shutdown(post_shutdown)

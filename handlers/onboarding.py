@@ -79,18 +79,14 @@ async def zone_text(turn: Turn) -> str:
 async def _set_zone(turn: Turn, zone: str) -> str:
     first_time = turn.user.time_zone is None
     await crud.set_time_zone(turn.session, user=turn.user, zone=zone)
-    await after_zone_change(turn, zone)
+    # check-ins and summaries follow the new zone (slots already sent are not repeated)
+    await plan_user(turn.session, user=turn.user, after=turn.now)
     await turn.say(
         turn.t("start.timezone_set", zone=zone, local_time=local_now_label(turn.now, zone))
     )
     if first_time:
         await turn.say(turn.t("start.ready"), settings_keyboards.ready(turn.language))
     return END
-
-
-async def after_zone_change(turn: Turn, zone: str) -> None:
-    """Check-ins and summaries follow the new zone (slots already sent are not repeated)."""
-    await plan_user(turn.session, user=turn.user, after=turn.now)
 
 
 def build_flow() -> FlowSpec:
