@@ -52,8 +52,9 @@ async def forged_button(turn: Turn) -> str:
 
 
 async def stale_button(turn: Turn) -> str:
-    """A double tap, or a button from an earlier step."""
+    """A double tap, or a button from an earlier step: say so, and take those buttons away."""
     await turn.toast(turn.t("fallback.stale_button"))
+    await turn.close_buttons()
     return KEEP
 
 

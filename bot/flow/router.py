@@ -26,6 +26,7 @@ from bot.storage import crud
 from bot.storage import safety as safety_store
 from bot.storage.models import Conversation
 from bot.ui import callbacks
+from bot.ui.keyboards import stamp_state
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,9 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             turn.text = turn.resume_with
             await self._advance(turn, flow, step.on_text)
         elif flow.resend is not None:
+            queued = len(turn.keyboards)
             await flow.resend(turn, conversation.state)
+            _stamp(turn, flow, conversation.state, queued)
         else:
             await turn.say(turn.t(step.reminder))
 
@@ -270,6 +273,7 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
                 or conversation is None
                 or conversation.flow != flow.name
                 or conversation.ref != data.ref
+                or (data.state and data.state != conversation.state)
             ):
                 # a double tap, or a button from an earlier step or message
                 await self.on_stale_button(turn)
@@ -287,7 +291,10 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
     async def _advance(self, turn: Turn, flow: FlowSpec, fn: StepFn) -> None:
         """Run one step and store where the conversation goes next."""
         before = turn.conversation
+        queued = len(turn.keyboards)
         next_state = await fn(turn)
+        stays = next_state == KEEP and before is not None and before.flow == flow.name
+        _stamp(turn, flow, before.state if stays and before else next_state, queued)
         if next_state == KEEP:
             return
         uid = self._uid(turn)
@@ -316,3 +323,13 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
             expected_version=before.version if before is not None else None,
         ):
             raise ConversationMoved
+
+
+def _stamp(turn: Turn, flow: FlowSpec, state: str, since: int) -> None:
+    """Write the state into the step buttons queued since ``since``, so they act only there."""
+    step = flow.steps.get(state)
+    if step is None or flow.prefix is None:
+        return
+    actions = frozenset(step.buttons) - frozenset(flow.buttons)
+    for held in turn.keyboards[since:]:
+        held.markup = stamp_state(held.markup, flow.prefix, actions, state)

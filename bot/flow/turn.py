@@ -25,6 +25,13 @@ MAX_TEXT = 4096  # Telegram's limit for a message text
 
 
 @dataclass
+class QueuedKeyboard:
+    """A keyboard waiting to be sent; the router writes the step into its buttons first."""
+
+    markup: InlineKeyboardMarkup | None
+
+
+@dataclass
 class Turn:
     """One update, with everything a step needs: the person, the database and ways to answer."""
 
@@ -42,6 +49,7 @@ class Turn:
     resume_with: str | None = None
     resumed: bool = False
     outbox: list[Callable[[], Awaitable[object]]] = field(default_factory=list, repr=False)
+    keyboards: list[QueuedKeyboard] = field(default_factory=list, repr=False)
     toast_text: str | None = field(default=None, repr=False)
 
     @property
@@ -71,10 +79,11 @@ class Turn:
     async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
         """Queue a message to the person (sent once the step's changes are stored)."""
         bot, chat_id = self.context.bot, self.chat_id
+        held = self._hold(keyboard)
 
         async def send() -> Message:
             return await bot.send_message(
-                chat_id=chat_id, text=text[:MAX_TEXT], reply_markup=keyboard
+                chat_id=chat_id, text=text[:MAX_TEXT], reply_markup=held.markup
             )
 
         self.outbox.append(send)
@@ -92,14 +101,20 @@ class Turn:
         chart never holds a database transaction open.
         """
         bot, chat_id = self.context.bot, self.chat_id
+        held = self._hold(keyboard)
 
         async def send() -> Message:
             photo = png if isinstance(png, bytes) else await png()
             return await bot.send_photo(
-                chat_id=chat_id, photo=photo, caption=caption, reply_markup=keyboard
+                chat_id=chat_id, photo=photo, caption=caption, reply_markup=held.markup
             )
 
         self.outbox.append(send)
+
+    def _hold(self, keyboard: InlineKeyboardMarkup | None) -> QueuedKeyboard:
+        held = QueuedKeyboard(keyboard)
+        self.keyboards.append(held)
+        return held
 
     async def toast(self, text: str | None = None) -> None:
         """Set the short notice shown when the pressed button is answered."""
@@ -132,10 +147,11 @@ class Turn:
         if not isinstance(message, Message):
             return
         found: Message = message
+        held = self._hold(keyboard)
 
         async def edit() -> None:
             try:
-                await found.edit_reply_markup(reply_markup=keyboard)
+                await found.edit_reply_markup(reply_markup=held.markup)
             except BadRequest as exc:
                 log.debug("could not change buttons: %s", exc.message)
 

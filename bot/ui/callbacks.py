@@ -1,8 +1,10 @@
 """Callback data for inline buttons: built and parsed here only.
 
-Format: ``<flow>:<action>:<ref>:<value>``. ``flow`` and ``action`` come from the
-tables below, ``ref`` is the id of the record the button belongs to (a break,
-a check-in), ``value`` is a short token. Anything else is rejected, so forged
+Format: ``<flow>:<action>:<ref>:<value>[:<state>]``. ``flow`` and ``action`` come
+from the tables below, ``ref`` is the id of the record the button belongs to (a
+break, a check-in), ``value`` is a short token, and ``state`` the conversation state
+the button was shown at (a step's buttons act only at that step; buttons sent
+before states were stamped carry none). Anything else is rejected, so forged
 or stale data can never reach a step handler as if it were real.
 """
 
@@ -57,7 +59,8 @@ ACTIONS: dict[Flow, frozenset[str]] = {
 }
 
 _PATTERN = re.compile(
-    r"^(?P<flow>[a-z]):(?P<action>[a-z]{1,12}):(?P<ref>0|[1-9][0-9]{0,17}):(?P<value>[A-Za-z0-9_.-]{0,24})$"
+    r"^(?P<flow>[a-z]):(?P<action>[a-z]{1,12}):(?P<ref>0|[1-9][0-9]{0,17}):(?P<value>[A-Za-z0-9_.-]{0,24})"
+    r"(?::(?P<state>[a-z_]{1,32}))?$"
 )
 
 
@@ -69,10 +72,13 @@ class Callback:
     action: str
     ref: int = 0
     value: str = ""
+    state: str = ""
 
     def encode(self) -> str:
         """The callback_data string for this button."""
         data = f"{self.flow.value}:{self.action}:{self.ref}:{self.value}"
+        if self.state:
+            data += f":{self.state}"
         if self.action not in ACTIONS[self.flow] or parse(data) != self:
             raise ValueError(f"cannot encode callback {self!r}")
         if len(data.encode()) > MAX_BYTES:
@@ -100,7 +106,7 @@ def parse(data: str | None) -> Callback | None:
         return None
     if match["action"] not in ACTIONS[flow]:
         return None
-    return Callback(flow, match["action"], int(match["ref"]), match["value"])
+    return Callback(flow, match["action"], int(match["ref"]), match["value"], match["state"] or "")
 
 
 def pattern(flow: Flow) -> str:

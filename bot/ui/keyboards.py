@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
 from bot.core.timezones import COMMON_ZONES
-from bot.ui.callbacks import Callback, Flow
+from bot.ui.callbacks import Callback, Flow, parse
 from bot.ui.texts import t
 
 
@@ -142,3 +143,23 @@ def feeling_tags(
     if offer_break:
         rows.append([button(t("buttons.start_break", language), Flow.BREAK, "start")])
     return markup(*rows)
+
+
+def stamp_state(
+    keyboard: InlineKeyboardMarkup | None, flow: Flow, actions: frozenset[str], state: str
+) -> InlineKeyboardMarkup | None:
+    """The keyboard with ``state`` written into its step buttons (``actions`` of ``flow``)."""
+    if keyboard is None:
+        return None
+    rows = []
+    for row in keyboard.inline_keyboard:
+        new_row = []
+        for key in row:
+            data = parse(key.callback_data) if isinstance(key.callback_data, str) else None
+            if data is not None and data.flow == flow and data.action in actions and not data.state:
+                key = InlineKeyboardButton(
+                    key.text, callback_data=replace(data, state=state).encode()
+                )
+            new_row.append(key)
+        rows.append(new_row)
+    return InlineKeyboardMarkup(rows)

@@ -28,7 +28,7 @@ def test_round_trip_of_every_action() -> None:
         "b:teleport:1:5",
         "b:before:-1:5",
         "b:before:01:5",
-        "b:before:1:5:extra",
+        "b:before:1:5:extra:more",
         "b:before:1:" + "9" * 30,
         "B:before:1:5",
         "b:before:1:5\n",
@@ -50,3 +50,10 @@ def test_int_value_bounds() -> None:
 def test_encode_refuses_unknown_actions() -> None:
     with pytest.raises(ValueError):
         Callback(Flow.MOOD, "teleport").encode()
+
+
+def test_a_step_button_carries_the_state_it_was_shown_at() -> None:
+    data = Callback(Flow.BREAK, "next", 12, "", "mindfulness")
+    assert data.encode() == "b:next:12::mindfulness"
+    assert parse("b:next:12::mindfulness") == data
+    assert parse("b:next:12:") == Callback(Flow.BREAK, "next", 12)  # sent before stamping
