@@ -183,7 +183,7 @@ async def difficulty(turn: Turn) -> str:
     brk = await _current(turn)
     brk.difficulty = turn.text
     turn.session.add(brk)
-    await turn.say(turn.t("break.difficulty_thanks"))
+    await turn.say(turn.t("break.difficulty_thanks", variant=brk.variant))
     return await _show_practice(turn, brk, BreakState.MINDFULNESS)
 
 

@@ -86,6 +86,8 @@ async def _set_zone(turn: Turn, zone: str) -> str:
     )
     if first_time:
         await turn.say(turn.t("start.ready"), settings_keyboards.ready(turn.language))
+    else:
+        await turn.say(turn.t("start.schedules_follow"))
     return END
 
 

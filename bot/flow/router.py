@@ -152,14 +152,14 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         if text is None:
             await self.on_other_message(turn)
             if step is not None and conversation is not None:
-                await turn.say(turn.t(step.reminder))
+                await self._show_step_again(turn, conversation, step, again=False)
             return
         turn.text = text
         if step is None or conversation is None:
             await self.on_free_text(turn)
             return
         if step.on_text is None:
-            await turn.say(turn.t(step.reminder))
+            await self._show_step_again(turn, conversation, step)
             return
         turn.ref = conversation.ref
         await self._advance(turn, self.flows[conversation.flow], step.on_text)
@@ -197,12 +197,23 @@ class FlowRouter(BaseHandler[Update, KBContext, None]):
         if turn.resume_with is not None and step.on_text is not None:
             turn.text = turn.resume_with
             await self._advance(turn, flow, step.on_text)
-        elif flow.resend is not None:
-            queued = len(turn.keyboards)
-            await flow.resend(turn, conversation.state)
-            _stamp(turn, flow, conversation.state, queued)
         else:
+            await self._show_step_again(turn, conversation, step, again=False)
+
+    async def _show_step_again(
+        self, turn: Turn, conversation: Conversation, step: Step, *, again: bool = True
+    ) -> None:
+        """The step's question again with its buttons, rather than pointing far up the chat."""
+        flow = self.flows[conversation.flow]
+        if flow.resend is None:
             await turn.say(turn.t(step.reminder))
+            return
+        if again:
+            await turn.say(turn.t("flow.here_again"))
+        turn.ref = conversation.ref
+        queued = len(turn.keyboards)
+        await flow.resend(turn, conversation.state)
+        _stamp(turn, flow, conversation.state, queued)
 
     async def _command(self, turn: Turn, text: str) -> None:
         head, *args = text.split()

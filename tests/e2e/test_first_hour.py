@@ -1,0 +1,81 @@
+"""Rough edges a new user met in their first hour, each smoothed."""
+
+from __future__ import annotations
+
+from tests.support.harness import Harness, onboard
+
+USER = 8008
+
+
+async def _to_step_one(h: Harness, words: str = "work") -> None:
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/break")
+    await h.replies(USER, 2, after=mark)
+    await h.tap(USER, "4")
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, words)
+    await h.replies(USER, 2, after=mark)
+
+
+async def test_words_out_of_place_after_a_restart_get_the_step_again(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    await _to_step_one(h)
+    await h.restart()
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "hello?")
+    again, step = await h.replies(USER, 2, after=mark)
+    assert "Here's where we were" in again.text and "above" not in again.text
+    assert "Step 1" in step.text
+    assert next(label for label, _ in h.emulator.buttons(step)).startswith("Next")
+    (step2,) = await h.tap(USER, "Next")  # the resent button works
+    assert "not alone" in step2.text
+
+
+async def test_a_sticker_in_a_break_gets_the_step_again(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    await _to_step_one(h)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_sticker(USER)
+    kind, step = await h.replies(USER, 2, after=mark)
+    assert "only read text" in kind.text and "Step 1" in step.text
+
+
+async def test_the_break_says_honestly_what_happens_to_the_words(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/break")
+    await h.replies(USER, 2, after=mark)
+    (ask,) = await h.tap(USER, "4")
+    assert "only you will see" not in ask.text
+    assert "stored" in ask.text
+
+
+async def test_thanks_for_naming_it_varies_from_break_to_break(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    thanks = set()
+    for _ in range(3):
+        mark = h.emulator.mark(USER)
+        h.emulator.send_text(USER, "/break")
+        await h.replies(USER, 2, after=mark)
+        await h.tap(USER, "4")
+        mark = h.emulator.mark(USER)
+        h.emulator.send_text(USER, "money")
+        said, _step = await h.replies(USER, 2, after=mark)
+        thanks.add(said.text)
+        await h.say(USER, "/cancel")
+    assert len(thanks) == 3
+
+
+async def test_changing_the_time_zone_says_schedules_follow(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/timezone")
+    await h.replies(USER, 1, after=mark)
+    confirm, follow = await h.tap(USER, "New York", expect=2)
+    assert "America/New_York" in confirm.text
+    assert "check-ins and weekly summary follow" in follow.text
