@@ -275,8 +275,16 @@ async def stop(turn: Turn) -> str:
     await turn.close_buttons()
     brk = await _current(turn)
     await crud.end_break(turn.session, brk=brk, status=BreakStatus.ABANDONED, now=turn.now)
-    await turn.say(turn.t("break.stopped"))
+    nothing_yet = brk.mood_before is None and brk.steps_reached <= 1 and not brk.difficulty
+    await turn.say(turn.t("break.stopped_early" if nothing_yet else "break.stopped"))
     return END
+
+
+async def no_thanks(turn: Turn) -> str:
+    """'No thanks' to an offered break: a kind word, nothing else."""
+    await turn.close_buttons(turn.t("buttons.no_thanks"))
+    await turn.say(turn.t("break.no_thanks"))
+    return KEEP
 
 
 async def expire(session: AsyncSession, conversation: Conversation, now: datetime) -> None:
@@ -300,7 +308,7 @@ def build_flow() -> FlowSpec:
         name=BREAK_FLOW_NAME,
         prefix=Flow.BREAK,
         commands={"break": start_break},
-        buttons={"start": start_break, "ground": grounding},
+        buttons={"start": start_break, "ground": grounding, "nothanks": no_thanks},
         steps={
             BreakState.MOOD_BEFORE: Step(
                 buttons={"before": mood_before, "skip": skip_before, "stop": stop},

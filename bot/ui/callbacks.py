@@ -33,7 +33,9 @@ class Flow(StrEnum):
 # the actions each prefix may carry; parsing rejects any other
 ACTIONS: dict[Flow, frozenset[str]] = {
     Flow.ONBOARDING: frozenset({"tz", "tzother"}),
-    Flow.BREAK: frozenset({"start", "before", "after", "next", "skip", "stop", "ground"}),
+    Flow.BREAK: frozenset(
+        {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks"}
+    ),
     Flow.MOOD: frozenset({"start", "rate", "skip"}),
     Flow.MENU: frozenset({"urgent", "help"}),
     # the answers to "are you safe right now?"; ref is the screen hit

@@ -87,8 +87,13 @@ def menu(language: str | None) -> InlineKeyboardMarkup:
 
 
 def offer_break(language: str | None) -> InlineKeyboardMarkup:
-    """A single 'take a break' button."""
-    return markup([button(t("buttons.start_break", language), Flow.BREAK, "start")])
+    """'Take a break', or 'no thanks'."""
+    return markup(
+        [
+            button(t("buttons.start_break", language), Flow.BREAK, "start"),
+            button(t("buttons.no_thanks", language), Flow.BREAK, "nothanks"),
+        ]
+    )
 
 
 def grounding(ref: int, language: str | None) -> InlineKeyboardMarkup:

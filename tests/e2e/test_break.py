@@ -121,7 +121,7 @@ async def test_stop_button_and_cancel_keep_what_was_done(harness: Harness) -> No
     h.emulator.send_text(USER, "/break")
     await h.replies(USER, 2, after=mark)
     reply = await h.say(USER, "/cancel")
-    assert "stop here" in reply.text
+    assert "leave it for now" in reply.text  # nothing was done yet, so nothing "saved"
     first, second = await _breaks(h)
     assert second.status == BreakStatus.ABANDONED and second.steps_reached == 0
     reply = await h.say(USER, "/cancel")

@@ -79,3 +79,26 @@ async def test_changing_the_time_zone_says_schedules_follow(harness: Harness) ->
     confirm, follow = await h.tap(USER, "New York", expect=2)
     assert "America/New_York" in confirm.text
     assert "check-ins and weekly summary follow" in follow.text
+
+
+async def test_an_offered_break_can_be_declined(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/mood 2")
+    _saved, offer = await h.replies(USER, 2, after=mark)
+    assert [label for label, _ in h.emulator.buttons(offer)] == ["Take a break 🌿", "No thanks"]
+    (answer,) = await h.tap(USER, "No thanks")
+    assert "whenever you'd like a pause" in answer.text
+
+
+async def test_stopping_a_break_before_anything_claims_nothing_was_saved(
+    harness: Harness,
+) -> None:
+    h = harness
+    await onboard(h, USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/break")
+    await h.replies(USER, 2, after=mark)
+    reply = await h.say(USER, "/cancel")
+    assert "saved" not in reply.text and "/break" in reply.text

@@ -253,7 +253,7 @@ async def test_hard_week_offers_a_break_under_the_chart(harness: Harness) -> Non
     assert message.photo is not None
     assert "Your average was 2.3" in (message.text or "")
     assert "go gently with yourself" in (message.text or "")
-    assert [label for label, _ in message.buttons()] == ["Take a break 🌿"]
+    assert [label for label, _ in message.buttons()] == ["Take a break 🌿", "No thanks"]
     intro, ask = await h.tap(USER, "Take a break 🌿", expect=2)
     assert "0 😞" in (ask.text or "")
 
