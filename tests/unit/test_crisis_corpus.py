@@ -16,7 +16,7 @@ from bot.core.crisis_screen import screen_text
 from tests.support.crisis_corpus import Item, split
 
 # (least recall, most false alarms); personas: ordinary weeks of 100 people, mostly safe
-BAR = {"blind": (0.95, 0.10), "test": (0.88, 0.11), "personas": (0.97, 0.13)}
+BAR = {"blind": (0.95, 0.10), "test": (0.89, 0.13), "personas": (0.97, 0.12)}
 
 
 def _rates(items: list[Item]) -> tuple[float, float]:

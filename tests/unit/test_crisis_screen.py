@@ -198,3 +198,18 @@ def test_ongoing_abuse_is_named_and_comes_from_others() -> None:
     # "when he's drunk" is not "now", but the answer may still lead with the emergency number
     screen = screen_text("my boyfriend hits me when he's drunk")
     assert screen and "abuse" in screen.categories and screen.from_others
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I deserve kindness", "I deserve rest.", "i am enough", "I keep going", "It's okay to rest"],
+)
+def test_kind_words_to_oneself_are_not_asked_about(text: str) -> None:
+    assert not screen_text(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I deserve to die", "i am enough and i want to die", "I deserve rest, forever"]
+)
+def test_kind_words_do_not_hide_danger_around_them(text: str) -> None:
+    assert screen_text(text)

@@ -48,6 +48,7 @@ class Lexicon:
     vocabulary: Vocabulary
     categories: tuple[Category, ...]
     masks: re.Pattern[str]
+    kindness: re.Pattern[str]
     denial: re.Pattern[str]
     undo: re.Pattern[str]
     contexts: tuple[Context, ...]
@@ -146,6 +147,7 @@ def load_lexicon() -> Lexicon:
         vocabulary=_vocabulary(vocabulary_data),
         categories=tuple(_category(name, macros) for name in category_names()),
         masks=compile_any(_strings(read_file("_masks"), "patterns", "masks"), macros),
+        kindness=compile_any(_strings(read_file("_kindness"), "patterns", "kindness"), macros),
         denial=compile_any(_strings(denial, "cues", "denial"), macros, suffix=r"\ ?$"),
         undo=compile_any(_strings(denial, "undone_by", "denial"), macros),
         contexts=tuple(_context(name, macros) for name in contexts),

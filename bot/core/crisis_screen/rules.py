@@ -176,11 +176,17 @@ def passages(prepared: str, size: int = PASSAGE) -> list[str]:
     return [p[i : i + 2 * size] for p in out for i in range(0, len(p), 2 * size)]
 
 
+def kind_words(prepared: str) -> bool:
+    """Whether the whole message is kind words to oneself ("i deserve rest", "i am enough")."""
+    words = prepared.strip(" .,!")
+    return load_lexicon().kindness.fullmatch(words) is not None
+
+
 def _screen_passage(prepared: str) -> set[str]:
     """Listed wording weighed by the model; an urgent listed phrase always counts."""
     findings = listed(prepared)
     found = findings.categories
-    model = learned(prepared, findings)
+    model = set() if kind_words(prepared) else learned(prepared, findings)
     if not model:
         return found & URGENT_CATEGORIES
     if found:
