@@ -29,6 +29,7 @@ from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.models import DeliveryKind
+from bot.ui.commands import MENU_COMMANDS
 from bot.ui.texts import t
 from handlers import (
     breaks,
@@ -43,23 +44,6 @@ from handlers import (
 )
 
 log = logging.getLogger(__name__)
-
-# the command menu Telegram shows, in this order (each must be handled by a flow)
-MENU_COMMANDS = (
-    "break",
-    "mood",
-    "checkins",
-    "summary",
-    "pause",
-    "resume",
-    "sos",
-    "urgent",
-    "safetyplan",
-    "timezone",
-    "help",
-    "start",
-    "cancel",
-)
 
 
 # the update types the bot asks Telegram for (edited messages are screened for danger too)

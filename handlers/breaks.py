@@ -259,8 +259,15 @@ async def _finish(turn: Turn, value: int | None) -> str:
             turn.t("break.grounding_offer"), keyboards.grounding(turn.ref, turn.language)
         )
     else:
-        await turn.say(text)
+        await turn.say(text, keyboards.after_break(turn.ref, turn.language))
     return END
+
+
+async def done(turn: Turn) -> str:
+    """'Done' after a break: a warm goodbye, and the buttons go."""
+    await turn.close_buttons()
+    await turn.say(turn.t("break.done"))
+    return KEEP
 
 
 async def grounding(turn: Turn) -> str:
@@ -308,7 +315,7 @@ def build_flow() -> FlowSpec:
         name=BREAK_FLOW_NAME,
         prefix=Flow.BREAK,
         commands={"break": start_break},
-        buttons={"start": start_break, "ground": grounding, "nothanks": no_thanks},
+        buttons={"start": start_break, "ground": grounding, "nothanks": no_thanks, "done": done},
         steps={
             BreakState.MOOD_BEFORE: Step(
                 buttons={"before": mood_before, "skip": skip_before, "stop": stop},

@@ -11,6 +11,7 @@ from bot.storage import crud
 from bot.storage.deliveries import drop_pending
 from bot.ui import keyboards
 from bot.ui.callbacks import Flow
+from bot.ui.commands import help_text
 from bot.ui.texts import t
 from handlers.safety import sos
 
@@ -19,7 +20,7 @@ HUGE_TEXT = 1000  # characters; longer free text gets a word of acknowledgement
 
 async def show_help(turn: Turn) -> str:
     """/help: what the bot can do."""
-    await turn.say(turn.t("help.menu"), keyboards.menu(turn.language))
+    await turn.say(help_text(turn.language), keyboards.menu(turn.language))
     return KEEP
 
 

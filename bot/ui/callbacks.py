@@ -34,7 +34,7 @@ class Flow(StrEnum):
 ACTIONS: dict[Flow, frozenset[str]] = {
     Flow.ONBOARDING: frozenset({"tz", "tzother"}),
     Flow.BREAK: frozenset(
-        {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks"}
+        {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done"}
     ),
     Flow.MOOD: frozenset({"start", "rate", "skip"}),
     Flow.MENU: frozenset({"urgent", "help"}),

@@ -97,8 +97,21 @@ def offer_break(language: str | None) -> InlineKeyboardMarkup:
 
 
 def grounding(ref: int, language: str | None) -> InlineKeyboardMarkup:
-    """The grounding alternative offered after a break that didn't help."""
-    return markup([button(t("break.grounding_button", language), Flow.BREAK, "ground", ref)])
+    """The grounding alternative offered after a break that didn't help, or done."""
+    return markup(
+        [button(t("break.grounding_button", language), Flow.BREAK, "ground", ref)],
+        [button(t("buttons.done", language), Flow.BREAK, "done", ref)],
+    )
+
+
+def after_break(ref: int, language: str | None) -> InlineKeyboardMarkup:
+    """Under a break's closing words: another break, or done."""
+    return markup(
+        [
+            button(t("buttons.another_break", language), Flow.BREAK, "start"),
+            button(t("buttons.done", language), Flow.BREAK, "done", ref),
+        ]
+    )
 
 
 def private_chat(bot_username: str, language: str | None) -> InlineKeyboardMarkup:

@@ -102,3 +102,24 @@ async def test_stopping_a_break_before_anything_claims_nothing_was_saved(
     await h.replies(USER, 2, after=mark)
     reply = await h.say(USER, "/cancel")
     assert "saved" not in reply.text and "/break" in reply.text
+
+
+async def test_a_break_ends_with_something_to_tap(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    await _to_step_one(h)
+    await h.tap(USER, "Next")
+    await h.tap(USER, "Next")
+    await h.tap(USER, "Next")
+    await h.tap(USER, "Skip")
+    (closing,) = await h.tap(USER, "7")
+    assert [label for label, _ in h.emulator.buttons(closing)] == ["Another break 🌿", "Done"]
+    (goodbye,) = await h.tap(USER, "Done")
+    assert "Take good care" in goodbye.text
+
+
+async def test_help_lists_pause_and_resume_too(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    reply = await h.say(USER, "/help")
+    assert "/pause — " in reply.text and "/resume — " in reply.text

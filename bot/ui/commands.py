@@ -1,0 +1,28 @@
+"""The commands a person can send: one list for Telegram's menu, /help and the README."""
+
+from __future__ import annotations
+
+from bot.ui.texts import t
+
+# the command menu Telegram shows, in this order (each must be handled by a flow)
+MENU_COMMANDS = (
+    "break",
+    "mood",
+    "checkins",
+    "summary",
+    "pause",
+    "resume",
+    "sos",
+    "urgent",
+    "safetyplan",
+    "timezone",
+    "help",
+    "start",
+    "cancel",
+)
+
+
+def help_text(language: str | None = None) -> str:
+    """/help: every command of the menu with its one-line description, then the credit."""
+    lines = [f"/{command} — {t(f'commands.{command}', language)}" for command in MENU_COMMANDS]
+    return "\n\n".join([t("help.intro", language), "\n".join(lines), t("help.credit", language)])
