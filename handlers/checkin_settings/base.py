@@ -120,13 +120,22 @@ async def changed(turn: Turn, schedule: CheckinSchedule | None = None) -> None:
     await plan_user(turn.session, user=turn.user, after=turn.now)
 
 
-async def add_times(turn: Turn, times: list[time]) -> None:
+async def add_times(turn: Turn, times: list[time]) -> bool:
+    """Add check-in times; True if that turned check-ins on (a first time, while they were off)."""
+    added = False
     for at in times:
         try:
             async with turn.session.begin_nested():
                 turn.session.add(CheckinTime(user_id=person_id(turn), at=at))
+            added = True
         except IntegrityError:  # already there (a double tap)
             pass
+    schedule = await own_schedule(turn)
+    if added and not schedule.enabled:
+        schedule.enabled = True  # someone who adds a time wants to be checked in on
+        turn.session.add(schedule)
+        return True
+    return False
 
 
 async def remove_times(turn: Turn, times: list[time] | None = None) -> None:

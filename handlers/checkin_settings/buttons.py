@@ -172,15 +172,17 @@ async def times_button(turn: Turn) -> str:
     ):
         return await forged(turn)
     times = await get_times(turn.session, user_id=person_id(turn))
+    switched_on = False
     if toggle["op"] == "a" and at not in times:
         if len(times) >= MAX_TIMES:
             await turn.toast(turn.t("settings.times_too_many"))
             return stay(turn, SettingsState.TIMES)
-        await add_times(turn, [at])
+        switched_on = await add_times(turn, [at])
     elif toggle["op"] == "r":
         await remove_times(turn, [at])
     await changed(turn)
-    await show(turn, times_screen(turn, await snapshot(turn)))
+    note = turn.t("settings.turned_on") if switched_on else None
+    await show(turn, times_screen(turn, await snapshot(turn), note))
     return stay(turn, SettingsState.TIMES)
 
 

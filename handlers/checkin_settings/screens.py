@@ -77,6 +77,8 @@ def state_line(turn: Turn, snap: Snapshot) -> str:
     schedule = snap.schedule
     times, days = format_times(snap.times), _days_label(schedule)
     if not schedule.enabled:
+        if snap.times:
+            return turn.t("settings.status_off_with_times", times=times)
         return turn.t("settings.status_off")
     if not snap.times:
         return turn.t("settings.status_no_times")

@@ -69,12 +69,14 @@ async def times_text(turn: Turn) -> str:
             if len(times) + len(new) > MAX_TIMES:
                 await turn.say(turn.t("settings.times_too_many"))
                 return KEEP
-            await add_times(turn, new)
+            switched_on = await add_times(turn, new)
             note = (
                 turn.t("settings.times_added", times=format_times(new))
                 if new
                 else turn.t("settings.times_already", times=format_times(typed))
             )
+            if switched_on:
+                note += " " + turn.t("settings.turned_on")
     await changed(turn)
     await show(turn, times_screen(turn, await snapshot(turn), note))
     return KEEP

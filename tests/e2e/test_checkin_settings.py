@@ -113,7 +113,7 @@ async def test_turn_on_picks_default_times_and_plans_the_next(harness: Harness) 
     assert await _pending(h) == [utc(2026, 11, 23, 19, 0)]  # 20:00 in Berlin
 
     _toast, menu = await press(h, "Turn off")
-    assert "Check-ins are off." in menu.text
+    assert "Check-ins are off (your times: 09:00 and 20:00)." in menu.text  # times stay shown
     assert await _pending(h) == []
     assert await _times(h) == [time(9, 0), time(20, 0)]  # kept for next time
 
@@ -133,6 +133,21 @@ async def test_set_up_button_at_the_end_of_onboarding(harness: Harness) -> None:
     (menu,) = await h.replies(USER, 1, after=mark)
     assert "Check-ins are off." in menu.text and "Turn on" in labels(menu)
     assert _message(h, ready.message_id).buttons() == ready.buttons()  # left as it was
+
+
+async def test_adding_the_first_time_while_off_turns_check_ins_on(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    menu = await h.say(USER, "/checkins")
+    assert "Check-ins are off." in menu.text
+    _toast, screen = await press(h, "Times")
+    reply = await h.say(USER, "7:36")
+    assert "Added 07:36." in reply.text and "Check-ins are on now." in reply.text
+    _toast, menu = await press(h, "‹ Back")
+    assert "07:36" in menu.text and "Check-ins are on" in menu.text
+    schedule = await _schedule(h)
+    assert schedule is not None and schedule.enabled
+    assert await _pending(h) == [utc(2026, 11, 24, 6, 36)]  # tomorrow 07:36 in Berlin
 
 
 async def test_times_by_button_and_by_typing(harness: Harness) -> None:

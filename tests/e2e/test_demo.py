@@ -97,8 +97,7 @@ async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) 
         ("Set up check-ins", "Set up check-ins"),
         ("Check-ins are off", "Times"),
         ("up to 4 a day", "11:01"),
-        ("Added 11:01", "Back"),
-        ("Turn on", "Turn on"),
+        ("Check-ins are on now", "Back"),  # the first time added turns them on
         ("Next check-in: today at 11:01", advance_clock),
         ("how are you feeling", "6"),
         ("fit how you feel", "/quit"),
