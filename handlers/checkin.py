@@ -65,11 +65,8 @@ async def rate(turn: Turn) -> str:
     turn.session.add(delivery)
     await turn.close_buttons(turn.t("mood.chosen", value=value))
     await turn.say(
-        turn.t("checkin.ask_tags"),
-        keyboards.feeling_tags(rating.id, set(), turn.language, offer_break=_is_low(turn, value)),
+        turn.t("checkin.ask_tags"), keyboards.feeling_tags(rating.id, set(), turn.language)
     )
-    if _is_low(turn, value):
-        await turn.say(turn.t("checkin.low_offer"))
     turn.ref = rating.id
     return KEEP if _busy_elsewhere(turn) else CheckinState.NOTE
 
@@ -83,11 +80,7 @@ async def tag(turn: Turn) -> str:
         await turn.toast(turn.t("fallback.forged_button"))
         return KEEP
     chosen = await crud.toggle_tag(turn.session, rating_id=rating.id, tag=FEELING_TAGS[index])
-    await turn.edit_buttons(
-        keyboards.feeling_tags(
-            rating.id, chosen, turn.language, offer_break=_is_low(turn, rating.value)
-        )
-    )
+    await turn.edit_buttons(keyboards.feeling_tags(rating.id, chosen, turn.language))
     return KEEP
 
 
@@ -104,6 +97,7 @@ async def done(turn: Turn) -> str:
     )
     if _busy_elsewhere(turn):
         await turn.say(turn.t("checkin.thanks", variant=rating.id))
+        await _offer_break_if_low(turn, rating)
         return KEEP
     await turn.say(
         turn.t("checkin.ask_note"),
@@ -121,6 +115,7 @@ async def note(turn: Turn) -> str:
     rating.note = turn.text
     turn.session.add(rating)
     await turn.say(turn.t("checkin.thanks_note"))
+    await _offer_break_if_low(turn, rating)
     return END
 
 
@@ -128,7 +123,16 @@ async def skip_note(turn: Turn) -> str:
     """No note."""
     await turn.close_buttons()
     await turn.say(turn.t("checkin.thanks", variant=turn.ref))
+    rating = await _rating(turn)
+    if rating is not None:
+        await _offer_break_if_low(turn, rating)
     return END
+
+
+async def _offer_break_if_low(turn: Turn, rating: MoodRating) -> None:
+    """At the end of a low check-in, once: a break, or no thanks."""
+    if _is_low(turn, rating.value):
+        await turn.say(turn.t("checkin.low_offer"), keyboards.offer_break(turn.language))
 
 
 async def snooze(turn: Turn) -> str:

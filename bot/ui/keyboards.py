@@ -142,10 +142,8 @@ def checkin_prompt(delivery_id: int, language: str | None) -> InlineKeyboardMark
     return markup(numbers[:6], numbers[6:], later)
 
 
-def feeling_tags(
-    rating_id: int, chosen: set[str], language: str | None, *, offer_break: bool
-) -> InlineKeyboardMarkup:
-    """Feeling tags to toggle (chosen ones ticked), Done, and a break for hard moments."""
+def feeling_tags(rating_id: int, chosen: set[str], language: str | None) -> InlineKeyboardMarkup:
+    """Feeling tags to toggle (chosen ones ticked), and Done."""
     tags = [
         button(
             ("✓ " if tag in chosen else "") + t(f"tags.{tag}", language),
@@ -158,8 +156,6 @@ def feeling_tags(
     ]
     rows = [tags[i : i + 3] for i in range(0, len(tags), 3)]
     rows.append([button(t("buttons.checkin.done", language), Flow.CHECKIN, "done", rating_id)])
-    if offer_break:
-        rows.append([button(t("buttons.start_break", language), Flow.BREAK, "start")])
     return markup(*rows)
 
 
