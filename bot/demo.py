@@ -18,9 +18,29 @@ from bot.emulator import BotApiEmulator, BotMessage, buttons
 DEMO_USER_ID = 4242
 HINT = (
     "Kindbreak demo — you're chatting with the real bot through a local stand-in for Telegram.\n"
-    "Type a message or a /command. To tap a button, type its number (or its label).\n"
+    "Type a message or a /command. To tap a button, type its letter (or its label);\n"
+    "on a 0-10 scale, type the number.\n"
     "Start with /start. Ctrl-D or /quit leaves.\n"
 )
+
+
+MAX_MESSAGE = 4096  # what a Telegram app lets a person send in one message
+
+
+def _indented(message: BotMessage) -> list[str]:
+    return [f"  {line}" for line in (message.text or "").splitlines()]
+
+
+def _shown_labels(keys: list[tuple[str, str]]) -> list[str]:
+    """Number buttons (a 0-10 scale) are typed as their value; the others get letters."""
+    shown, letter = [], 0
+    for label, _data in keys:
+        if label.isdigit():
+            shown.append(label)
+        else:
+            shown.append(f"[{chr(ord('a') + letter)}] {label}")
+            letter += 1
+    return shown
 
 
 def _plain(label: str) -> str:
@@ -40,11 +60,16 @@ class TerminalChat:
         self.keyboard_message: int | None = None
 
     def on_event(self, kind: str, message: BotMessage) -> None:
-        """Show a new bot message, or an edited one that still has buttons (a menu)."""
+        """Show a new or edited bot message, a notice answering a tap, or closed buttons."""
+        if kind == "answer":
+            self._write(["", f"  (notice) {message.text}"])
+            return
         if kind != "new" and (kind == "delete" or not buttons(message)):
             if message.message_id == self.keyboard_message:
                 with self.lock:
                     self.keyboard, self.keyboard_message = [], None
+            if kind == "edit":
+                self._write(["", "Kindbreak (updated, no buttons now):", *_indented(message)])
             return
         lines = ["", "Kindbreak:" if kind == "new" else "Kindbreak (updated):"]
         if message.photo is not None:
@@ -52,18 +77,15 @@ class TerminalChat:
             path = self.chart_dir / f"chart-{message.message_id}.png"
             path.write_bytes(message.photo)
             lines.append(f"[picture saved to {path}]")
-        if message.text:
-            lines.extend(f"  {line}" for line in message.text.splitlines())
+        lines.extend(_indented(message))
         keys = buttons(message)
         if keys:
             with self.lock:
                 self.keyboard, self.keyboard_message = keys, message.message_id
-            # number buttons (a mood scale) are tapped by typing the number itself
-            shown = (
-                label if label.isdigit() else f"[{i}] {label}"
-                for i, (label, _) in enumerate(keys, 1)
-            )
-            lines.append("  " + "  ".join(shown))
+            lines.append("  " + "  ".join(_shown_labels(keys)))
+        self._write(lines)
+
+    def _write(self, lines: list[str]) -> None:
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
 
@@ -75,12 +97,22 @@ class TerminalChat:
         for label, data in keys:
             if _plain(label) == wanted:
                 return data
-        if wanted.isdigit() and 1 <= int(wanted) <= len(keys):
-            return keys[int(wanted) - 1][1]
+        lettered = [data for label, data in keys if not label.isdigit()]
+        if len(wanted) == 1 and "a" <= wanted <= "z" and ord(wanted) - ord("a") < len(lettered):
+            return lettered[ord(wanted) - ord("a")]
         return None
 
     def handle(self, line: str) -> None:
-        """Send one typed line as a button tap or a message."""
+        """Send one typed line as a button tap or a message (refusing what Telegram refuses)."""
+        if len(line) > MAX_MESSAGE:
+            self._write(
+                [
+                    "",
+                    f"  (not sent: Telegram takes at most {MAX_MESSAGE:,} characters"
+                    f" in a message; this one has {len(line):,})",
+                ]
+            )
+            return
         data = self.choose(line)
         if data is not None and self.keyboard_message is not None:
             self.emulator.press_button(DEMO_USER_ID, self.keyboard_message, data)

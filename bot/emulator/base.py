@@ -134,6 +134,7 @@ class EmulatorBase:
         self._poll_generation = 0
         self._active_polls = 0
         self._callbacks: dict[str, bool] = {}
+        self._callback_chats: dict[str, int] = {}  # query id -> the chat of the pressed message
         self._callback_ids = itertools.count(4_000_000_000_000_000_001)
         self._files: dict[str, StoredFile] = {}
         self._file_ids = itertools.count(1)

@@ -1,4 +1,8 @@
-"""The Bot API method answering button presses: answerCallbackQuery."""
+"""The Bot API method answering button presses: answerCallbackQuery.
+
+A notice (``text``) is told to listeners as an ``"answer"`` event: a message that is not
+in the chat (``message_id`` 0) holding the notice, as a Telegram app shows it briefly.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from bot.emulator.base import EmulatorBase
 from bot.emulator.checks import MAX_CALLBACK_ANSWER_LENGTH
 from bot.emulator.errors import QUERY_INVALID, ApiError
+from bot.emulator.records import BotMessage
 from bot.emulator.state import Event
 
 
@@ -24,5 +29,8 @@ class CallbackMethods(EmulatorBase):
                 raise ApiError(400, QUERY_INVALID)
             self._callbacks[query_id] = True
             self.callback_answers[query_id] = dict(params)
+            chat_id = self._callback_chats.pop(query_id, 0)
             self._changed()
+        if isinstance(text, str) and text:
+            events.append(("answer", BotMessage(chat_id, 0, text, None, None, False, False)))
         return True

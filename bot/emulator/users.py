@@ -153,6 +153,7 @@ class UserSide(EmulatorBase):
                 raise LookupError(f"no bot message #{message_id} in chat {chat.id}")
             query_id = str(next(self._callback_ids))
             self._callbacks[query_id] = False
+            self._callback_chats[query_id] = chat.id
             query = {
                 "id": query_id,
                 "from": dict(user),

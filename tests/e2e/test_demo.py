@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.config import Settings
-from bot.demo import run_demo
+from bot.demo import TerminalChat, run_demo
+from bot.emulator import BotApiEmulator, BotMessage
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Break, BreakStatus
 from tests.support.harness import FakeClock
@@ -49,9 +50,9 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
         ("send /break", "/break"),
         ("how are you feeling right now", "4"),
         ("weighing on you", "a busy day on the ward"),
-        ("Step 1", "1"),
-        ("Step 2", "1"),
-        ("Step 3", "1"),
+        ("Step 1", "a"),  # [a] Next
+        ("Step 2", "next"),  # or its label
+        ("Step 3", "a"),
         ("need to hear", "You are doing enough"),
         ("And now", "7"),
         ("from 4 to 7", "/quit"),
@@ -118,3 +119,44 @@ async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) 
 
     assert await run_demo(settings, read_line=read_line, out=screen, clock=clock) == 0  # type: ignore[arg-type]
     assert "11:01" in screen.text
+
+
+async def test_the_demo_types_what_it_shows(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    settings = Settings(telegram_bot_token=None, database_url=url, chart_dir=tmp_path / "charts")
+    screen = Screen()
+    script = [
+        ("Start with /start", "/start"),
+        ("which time zone", "Berlin"),
+        ("send /break", "/break"),
+        ("10  [a] Skip  [b] Stop for now", "11"),  # not a button: sent as text, kindly refused
+        ("from 0 to 10", "x" * 5000),
+        ("not sent: Telegram takes at most 4,096 characters", "b"),  # [b] Stop for now
+        ("updated, no buttons now", "/quit"),  # the closed scale is shown as such
+    ]
+    position = 0
+
+    def read_line() -> str:
+        nonlocal position
+        if not script:
+            return ""
+        needle, line = script.pop(0)
+        position = screen.wait_for(needle, position)
+        return line + "\n"
+
+    assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
+    assert "this one has 5,000" in screen.text
+    engine = create_engine(url)
+    async with session_factory(engine)() as session:
+        (brk,) = (await session.exec(select(Break))).all()
+    await engine.dispose()
+    assert brk.mood_before is None and brk.status == BreakStatus.ABANDONED  # "11" rated nothing
+
+
+def test_a_notice_answering_a_tap_is_shown_as_such(tmp_path: Path) -> None:
+    screen = Screen()
+    chat = TerminalChat(BotApiEmulator(), tmp_path, screen)  # type: ignore[arg-type]
+    chat.on_event(
+        "answer", BotMessage(1, 0, "That button is from an earlier step.", None, None, False, False)
+    )
+    assert "(notice) That button is from an earlier step." in screen.text

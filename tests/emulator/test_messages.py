@@ -166,3 +166,18 @@ async def test_listener_sees_new_edit_and_delete(emu: BotApiEmulator, bot: Bot) 
     assert seen == [("new", 1, "v1", False), ("edit", 1, "v2", False), ("delete", 1, "v2", True)]
     (msg,) = emu.chat_messages(USER)
     assert msg.deleted and emu.last_message(USER) is None
+
+
+async def test_a_notice_answering_a_press_is_told_to_listeners(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    seen: list[tuple[str, int, str | None]] = []
+    emu.add_listener(lambda kind, msg: seen.append((kind, msg.chat_id, msg.text)))
+    sent = await bot.send_message(
+        USER,
+        "pick",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x")]]),
+    )
+    query = emu.press_button(USER, sent.message_id, "x")
+    await bot.answer_callback_query(query, text="Noted")
+    assert ("answer", USER, "Noted") in seen
