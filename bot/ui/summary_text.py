@@ -94,10 +94,11 @@ def compose_summary(
 
     if summary.days_with_ratings == days:
         paragraphs.append(t("summary.consistency.every_day", lang, period=period))
+    elif summary.days_with_ratings == 1:  # what they did, never what they didn't
+        paragraphs.append(t("summary.consistency.once", lang, period=period))
     else:
-        paragraphs.append(
-            t("summary.consistency.some", lang, rated=summary.days_with_ratings, days=days)
-        )
+        rated = summary.days_with_ratings
+        paragraphs.append(t("summary.consistency.some", lang, rated=rated, period=period))
 
     if summary.is_hard_week:
         paragraphs.append(t("summary.hard_week.note", lang))

@@ -153,7 +153,7 @@ async def test_week_summary_is_a_chart_with_its_figures(
     )
     assert "harder in the mornings and easier in the evenings" in caption
     assert "Feelings that came up most: calm, tired, anxious." in caption
-    assert "You checked in on 4 of 7 days." in caption
+    assert "You checked in on 4 days this week." in caption
     assert caption.endswith("💛")
 
     (data,) = charts
@@ -184,7 +184,7 @@ async def test_month_summary_covers_thirty_local_days(
         "Your average was 4.7, from 1 at the lowest to 9 at the highest." in caption
     )
     assert "That's 3.3 lower than the 30 days before." in caption
-    assert "You checked in on 8 of 30 days." in caption
+    assert "You checked in on 8 days over the last 30 days." in caption
     (data,) = charts
     assert len(data.labels) == 30
     assert (data.labels[0], data.labels[-1]) == ("Sat 26", "Sun 25")
@@ -275,7 +275,7 @@ async def test_long_caption_continues_in_a_second_message(
     caption, more = photo.text or "", rest.text or ""
     assert len(caption.encode("utf-16-le")) // 2 <= 400
     assert caption.startswith("🌿 Your week") and "average was 5.2" in caption
-    assert more.endswith("💛") and "You checked in on 4 of 7 days." in more
+    assert more.endswith("💛") and "You checked in on 4 days this week." in more
     # cut between paragraphs: the two parts are the whole text
     assert split_caption(caption + "\n\n" + more, 400) == (caption, more)
 

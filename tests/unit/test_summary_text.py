@@ -125,7 +125,7 @@ def test_full_week_includes_the_right_numbers() -> None:
     assert "1.2 higher than last week" in text
     assert "3 self-compassion breaks" in text
     assert "on average your mood rose 1.8 points during a break" in text.lower()
-    assert "You checked in on 5 of 7 days." in text
+    assert "You checked in on 5 days this week." in text
 
 
 def test_summary_from_real_ratings() -> None:
@@ -137,7 +137,7 @@ def test_summary_from_real_ratings() -> None:
     assert "You shared 6 mood ratings this week." in text
     assert "Your average was 5.0, from 3 at the lowest to 7 at the highest." in text
     assert "harder in the mornings and easier in the evenings" in text
-    assert "You checked in on 3 of 7 days." in text
+    assert "You checked in on 3 days this week." in text
 
 
 def test_change_wording_in_both_directions() -> None:
@@ -186,7 +186,7 @@ def test_top_feelings_and_labels() -> None:
 def test_consistency_note() -> None:
     assert "You checked in every day this week." in compose_summary(make(rated_days=7))
     month = compose_summary(make(30, rated_days=12))
-    assert "You checked in on 12 of 30 days." in month
+    assert "You checked in on 12 days over the last 30 days." in month
 
 
 def test_month_wording() -> None:
@@ -201,8 +201,8 @@ def test_month_wording() -> None:
 
 def test_hard_week_adds_kindness_and_pointers() -> None:
     hard = compose_summary(make(mean=3.2, is_hard_week=True))
-    assert "/break" in hard and "/help" in hard
-    assert "/help" not in compose_summary(make())
+    assert "/break" in hard and "/sos" in hard
+    assert "/sos" not in compose_summary(make())
 
 
 def test_closing_variants() -> None:
@@ -218,7 +218,7 @@ def test_full_summary_fits_a_caption(days: int) -> None:
         text = compose_summary(everything(days), variant=variant)
         assert utf16_len(text) <= CAPTION_LIMIT
         assert split_caption(text) == (text, None)
-        for section in ("/help", "Wednesdays" if days == 30 else "Wednesday", "embarrassed"):
+        for section in ("/sos", "Wednesdays" if days == 30 else "Wednesday", "embarrassed"):
             assert section in text
 
 
@@ -293,3 +293,9 @@ def test_catalogue_has_every_summary_text_and_no_scolding() -> None:
     for value in entries.values():
         for text in (value,) if isinstance(value, str) else value:
             assert "missed" not in text.lower()
+
+
+def test_consistency_says_what_was_done_not_what_was_missed() -> None:
+    text = compose_summary(make())
+    assert " of 7 days" not in text and " of 30 days" not in text
+    assert "doing the best you can" not in text
