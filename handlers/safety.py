@@ -130,27 +130,36 @@ def _paused_by(turn: Turn, hit: ScreenHit) -> bool:
     return conversation is not None and conversation.paused_by == hit.id
 
 
+async def _answered(turn: Turn, answer: str, button: str) -> ScreenHit | None:
+    """Store the answer to "are you safe?" and show it on the question; None if not theirs."""
+    hit = await _own_hit(turn)
+    if hit is not None:
+        await safety_store.answer_hit(turn.session, hit=hit, answer=answer, now=turn.now)
+        await turn.close_buttons(turn.t(f"safety.button.{button}"))
+    return hit
+
+
+async def _plan_text(turn: Turn) -> str | None:
+    """The person's safety plan as a message, if they made one."""
+    plan = await safety_store.get_plan(turn.session, user_id=_uid(turn))
+    return format_plan(safety_store.filled_parts(plan), turn.language)
+
+
 async def in_danger(turn: Turn) -> str:
     """'I'm in danger': the emergency number first, then the lines."""
-    hit = await _own_hit(turn)
-    if hit is None:
-        return KEEP
-    await safety_store.answer_hit(turn.session, hit=hit, answer="danger", now=turn.now)
-    await turn.close_buttons(turn.t("safety.button.danger"))
-    await turn.say(_danger_text(turn, hit))
+    hit = await _answered(turn, "danger", "danger")
+    if hit is not None:
+        await turn.say(_danger_text(turn, hit))
     return KEEP
 
 
 async def struggling(turn: Turn) -> str:
     """'Struggling, but safe for now': the lines, their plan or an offer of one, grounding."""
-    hit = await _own_hit(turn)
+    hit = await _answered(turn, "struggling", "struggle")
     if hit is None:
         return KEEP
-    await safety_store.answer_hit(turn.session, hit=hit, answer="struggling", now=turn.now)
-    await turn.close_buttons(turn.t("safety.button.struggle"))
     await turn.say(format_support(user_country(turn), turn.language, variant=hit.id or 0))
-    plan = await safety_store.get_plan(turn.session, user_id=_uid(turn))
-    shown = format_plan(safety_store.filled_parts(plan), turn.language)
+    shown = await _plan_text(turn)
     if shown:
         await turn.say(shown)
     keyboard = safety_keyboards.after_support(
@@ -162,11 +171,9 @@ async def struggling(turn: Turn) -> str:
 
 async def okay(turn: Turn) -> str:
     """'I'm okay, let's go on': back to exactly where they were."""
-    hit = await _own_hit(turn)
+    hit = await _answered(turn, "okay", "okay")
     if hit is None:
         return KEEP
-    await safety_store.answer_hit(turn.session, hit=hit, answer="okay", now=turn.now)
-    await turn.close_buttons(turn.t("safety.button.okay"))
     await turn.say(turn.t("safety.okay"))
     return await _go_back(turn, hit)
 
@@ -203,8 +210,7 @@ async def _go_back(turn: Turn, hit: ScreenHit) -> str:
 async def sos(turn: Turn) -> str:
     """/sos or /urgent: help at once, from anywhere, also before onboarding."""
     await turn.say(format_sos(user_country(turn), turn.language))
-    plan = await safety_store.get_plan(turn.session, user_id=_uid(turn))
-    shown = format_plan(safety_store.filled_parts(plan), turn.language)
+    shown = await _plan_text(turn)
     if shown:
         await turn.say(shown)
     return KEEP
