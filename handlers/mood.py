@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.core.choices import FEELING_TAGS
 from bot.flow import END, KEEP, FlowSpec, Step, Turn
 from bot.storage import crud
 from bot.storage.models import RatingKind
@@ -16,6 +17,7 @@ class MoodState(StrEnum):
     """The steps of a quick rating."""
 
     RATING = "rating"
+    TAGS = "tags"
     NOTE = "note"
 
 
@@ -55,8 +57,33 @@ async def _rated(turn: Turn, value: int) -> str:
     assert rating is not None and rating.id is not None
     turn.ref = rating.id
     await turn.say(
+        turn.t("checkin.ask_tags"),
+        keyboards.feeling_tags(rating.id, set(), turn.language, Flow.MOOD),
+    )
+    return MoodState.TAGS
+
+
+async def tag(turn: Turn) -> str:
+    """Tick or untick a feeling of the rating just stored."""
+    index = turn.callback.int_value(0, len(FEELING_TAGS) - 1) if turn.callback else None
+    if index is None:
+        await turn.toast(turn.t("fallback.forged_button"))
+        return KEEP
+    chosen = await crud.toggle_tag(turn.session, rating_id=turn.ref, tag=FEELING_TAGS[index])
+    await turn.edit_buttons(keyboards.feeling_tags(turn.ref, chosen, turn.language, Flow.MOOD))
+    return KEEP
+
+
+async def tags_done(turn: Turn) -> str:
+    """Feelings chosen: show them, then offer a note."""
+    chosen = await crud.get_tags(turn.session, rating_id=turn.ref)
+    names = ", ".join(turn.t(f"tags.{tag}") for tag in FEELING_TAGS if tag in chosen)
+    await turn.close_buttons(
+        turn.t("checkin.tags_chosen", tags=names) if names else turn.t("checkin.no_tags")
+    )
+    await turn.say(
         turn.t("mood.ask_note"),
-        keyboards.skip_or_stop(Flow.MOOD, rating.id, turn.language, stop=False),
+        keyboards.skip_or_stop(Flow.MOOD, turn.ref, turn.language, stop=False),
     )
     return MoodState.NOTE
 
@@ -116,6 +143,7 @@ def build_flow() -> FlowSpec:
             MoodState.RATING: Step(
                 buttons={"rate": rating_button}, on_text=rating_text, reminder="flow.pick_number"
             ),
+            MoodState.TAGS: Step(buttons={"tag": tag, "done": tags_done}, on_text=note),
             MoodState.NOTE: Step(buttons={"skip": skip_note}, on_text=note),
         },
     )

@@ -36,7 +36,7 @@ ACTIONS: dict[Flow, frozenset[str]] = {
     Flow.BREAK: frozenset(
         {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done"}
     ),
-    Flow.MOOD: frozenset({"start", "rate", "skip"}),
+    Flow.MOOD: frozenset({"start", "rate", "skip", "tag", "done"}),
     Flow.MENU: frozenset({"urgent", "help"}),
     # the answers to "are you safe right now?"; ref is the screen hit
     Flow.SAFETY: frozenset({"danger", "struggle", "okay", "back"}),

@@ -142,12 +142,14 @@ def checkin_prompt(delivery_id: int, language: str | None) -> InlineKeyboardMark
     return markup(numbers[:6], numbers[6:], later)
 
 
-def feeling_tags(rating_id: int, chosen: set[str], language: str | None) -> InlineKeyboardMarkup:
-    """Feeling tags to toggle (chosen ones ticked), and Done."""
+def feeling_tags(
+    rating_id: int, chosen: set[str], language: str | None, flow: Flow = Flow.CHECKIN
+) -> InlineKeyboardMarkup:
+    """Feeling tags to toggle (chosen ones ticked), and Done (for a check-in or a /mood)."""
     tags = [
         button(
             ("✓ " if tag in chosen else "") + t(f"tags.{tag}", language),
-            Flow.CHECKIN,
+            flow,
             "tag",
             rating_id,
             str(index),
@@ -155,7 +157,7 @@ def feeling_tags(rating_id: int, chosen: set[str], language: str | None) -> Inli
         for index, tag in enumerate(FEELING_TAGS)
     ]
     rows = [tags[i : i + 3] for i in range(0, len(tags), 3)]
-    rows.append([button(t("buttons.checkin.done", language), Flow.CHECKIN, "done", rating_id)])
+    rows.append([button(t("buttons.checkin.done", language), flow, "done", rating_id)])
     return markup(*rows)
 
 

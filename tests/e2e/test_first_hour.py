@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from bot.storage.models import MoodRating, RatingTag
 from tests.support.harness import Harness, onboard
 
 USER = 8008
@@ -123,3 +126,20 @@ async def test_help_lists_pause_and_resume_too(harness: Harness) -> None:
     await onboard(h, USER)
     reply = await h.say(USER, "/help")
     assert "/pause — " in reply.text and "/resume — " in reply.text
+
+
+async def test_mood_offers_the_feelings_too(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    await h.say(USER, "/mood")
+    (tags,) = await h.tap(USER, "6")
+    assert "fit how you feel" in tags.text
+    await h.tap(USER, "tired", expect=0)
+    (ask_note,) = await h.tap(USER, "Done")
+    assert "few words" in ask_note.text
+    reply = await h.say(USER, "long shift")
+    assert "Saved" in reply.text
+    async with h.session() as session:
+        (rating,) = (await session.exec(select(MoodRating))).all()
+        tags_stored = {t.tag for t in (await session.exec(select(RatingTag))).all()}
+    assert (rating.value, rating.note, tags_stored) == (6, "long shift", {"tired"})

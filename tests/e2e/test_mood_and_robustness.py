@@ -25,7 +25,7 @@ async def test_mood_with_note(harness: Harness) -> None:
     ask = await h.say(USER, "/mood")
     assert "0 to 10" in ask.text
     (ask_note,) = await h.tap(USER, "8")
-    assert "few words" in ask_note.text
+    assert "fit how you feel" in ask_note.text  # feelings first; typing is the note
     reply = await h.say(USER, "sunny walk")
     assert "Saved" in reply.text
     (rating,) = await _ratings(h)
@@ -58,7 +58,7 @@ async def test_text_where_a_number_is_expected(harness: Harness) -> None:
     assert "0 to 10" in reply.text
     assert await _ratings(h) == []
     reply = await h.say(USER, "6")
-    assert "few words" in reply.text
+    assert "fit how you feel" in reply.text
     assert [r.value for r in await _ratings(h)] == [6]
 
 
@@ -79,7 +79,7 @@ async def test_sticker_photo_voice_in_and_out_of_flows(harness: Harness) -> None
     await h.replies(USER, 2, after=mark)
     # the flow is intact
     (ask_note,) = await h.tap(USER, "5")
-    assert "few words" in ask_note.text
+    assert "fit how you feel" in ask_note.text
 
 
 async def test_huge_text_is_kept_whole(harness: Harness) -> None:
