@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from enum import StrEnum
 
 from bot.core.timezones import COMMON_ZONES, local_now_label, parse_timezone
@@ -68,8 +69,8 @@ async def other_zone(turn: Turn) -> str:
 
 
 async def zone_text(turn: Turn) -> str:
-    """A typed city or zone name."""
-    zone = parse_timezone(turn.text or "")
+    """A typed city or zone name (the first city look-up reads the city tables: off the loop)."""
+    zone = await asyncio.to_thread(parse_timezone, turn.text or "")
     if zone is None:
         await turn.say(turn.t("start.timezone_unknown"))
         return KEEP

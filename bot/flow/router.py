@@ -10,6 +10,7 @@ persisted state only at start-up, so it cannot do this.)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -159,7 +160,8 @@ class FlowRouter(StepRunner, BaseHandler[Update, KBContext, None]):
 
     async def _screened(self, turn: Turn, words: str, place: str | None) -> bool:
         """Screen any words the person sent, before anything else sees them."""
-        screen = screen_text(words)
+        # a worker thread: the first call reads the lexicon and weights, a long message takes ms
+        screen = await asyncio.to_thread(screen_text, words)
         if not screen:
             return False
         conversation = turn.conversation
