@@ -23,15 +23,21 @@ class MoodState(StrEnum):
 
 async def ask_mood(turn: Turn) -> str:
     """/mood (or the menu button): ask for a rating; "/mood 6 tired" saves at once."""
+    note = " ".join(turn.args[1:]) or None
     if turn.args:
         value = parse_mood(turn.args[0])
         if value is not None:
-            note = " ".join(turn.args[1:]) or None
             turn.text = note
             return await _save(turn, value, note)
+    off_scale = bool(turn.args) and turn.args[0].lstrip("-").isdigit()
     turn.ref = 0
+    turn.hold_note = note if off_scale else " ".join(turn.args) or None
+    said = [turn.t("mood.off_scale")] if off_scale else []
+    if turn.hold_note:
+        said.append(turn.t("mood.words_kept"))
+    intro = " ".join(said) + "\n\n" if said else ""
     await turn.say(
-        turn.t("mood.ask", scale=turn.t("mood.scale")),
+        intro + turn.t("mood.ask", scale=turn.t("mood.scale")),
         keyboards.mood_scale(Flow.MOOD, "rate", 0, turn.language, skip=False),
     )
     return MoodState.RATING
@@ -51,8 +57,14 @@ async def rating_text(turn: Turn) -> str:
 
 async def _rated(turn: Turn, value: int) -> str:
     assert turn.user.id is not None
+    held = turn.conversation.held_note if turn.conversation else None  # "/mood 12 great"
     rating = await crud.add_rating(
-        turn.session, user_id=turn.user.id, value=value, kind=RatingKind.QUICK, now=turn.now
+        turn.session,
+        user_id=turn.user.id,
+        value=value,
+        kind=RatingKind.QUICK,
+        now=turn.now,
+        note=held,
     )
     assert rating is not None and rating.id is not None
     turn.ref = rating.id

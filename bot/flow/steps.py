@@ -103,6 +103,7 @@ class StepRunner:
             now=turn.now,
             expires_at=turn.now + timeout,
             expected_version=before.version if before is not None else None,
+            held_note=turn.hold_note,
         ):
             raise ConversationMoved
 

@@ -47,6 +47,7 @@ class Turn:
     ref: int = 0
     place: str = ""
     resume_with: str | None = None
+    hold_note: str | None = None  # words the next step of this flow should have
     resumed: bool = False
     outbox: list[Callable[[], Awaitable[object]]] = field(default_factory=list, repr=False)
     keyboards: list[QueuedKeyboard] = field(default_factory=list, repr=False)

@@ -190,6 +190,7 @@ async def save_conversation(
     now: datetime,
     expires_at: datetime,
     expected_version: int | None,
+    held_note: str | None = None,
 ) -> bool:
     """Move the conversation on; False if another update changed it first."""
     if expected_version is None:
@@ -204,6 +205,7 @@ async def save_conversation(
                         version=1,
                         updated_at=now,
                         expires_at=expires_at,
+                        held_note=held_note,
                     )
                 )
         except IntegrityError:
@@ -217,6 +219,7 @@ async def save_conversation(
             state=state,
             ref=ref,
             paused_by=None,  # a step that moves on is not paused
+            held_note=held_note,
             version=Conversation.version + 1,
             updated_at=now,
             expires_at=expires_at,

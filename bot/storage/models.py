@@ -124,6 +124,11 @@ class Conversation(SQLModel, table=True):
     version: int = Field(default=0, description="bumped on every change, for optimistic locking")
     updated_at: datetime = _ts()
     expires_at: datetime = _ts(index=True)
+    held_note: str | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Text, nullable=True),
+        description="words kept for the next step (e.g. the note of '/mood 12 great')",
+    )
     paused_by: int | None = Field(
         default=None,
         foreign_key="screen_hits.id",

@@ -143,3 +143,14 @@ async def test_mood_offers_the_feelings_too(harness: Harness) -> None:
         (rating,) = (await session.exec(select(MoodRating))).all()
         tags_stored = {t.tag for t in (await session.exec(select(RatingTag))).all()}
     assert (rating.value, rating.note, tags_stored) == (6, "long shift", {"tired"})
+
+
+async def test_mood_off_the_scale_says_so_and_keeps_the_note(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    ask = await h.say(USER, "/mood 12 great")
+    assert ask.text.startswith("The scale goes from 0 to 10. I'll keep your words")
+    await h.tap(USER, "9")
+    async with h.session() as session:
+        (rating,) = (await session.exec(select(MoodRating))).all()
+    assert (rating.value, rating.note) == (9, "great")
