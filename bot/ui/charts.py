@@ -1,6 +1,6 @@
 """The summary chart: daily mood with its range and the lift of each break.
 
-``chart_data`` turns a ``PeriodSummary`` into plain lists and labels;
+``bot.ui.chart_data`` turns a ``PeriodSummary`` into plain lists and labels;
 ``render_chart`` draws them into a PNG with the Agg backend only (no pyplot,
 no global state, no display), so it is safe to call from a worker thread.
 """
@@ -8,11 +8,8 @@ no global state, no display), so it is safe to call from a worker thread.
 from __future__ import annotations
 
 import io
-import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,13 +17,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from bot.core.stats import MAX_RATING, MIN_RATING, BreakRecord, PeriodSummary, local_date
-from bot.ui.summary_text import WEEK_DAYS, day_label
-from bot.ui.texts import t
+from bot.core.stats import MAX_RATING, MIN_RATING
+from bot.ui.chart_data import BreakMarker, ChartData
+from bot.ui.summary_text import WEEK_DAYS
 
 CHART_SIZE = (1200, 800)
 """Default PNG size in pixels (width, height)."""
-MAX_DAY_LABELS = 8
 """At most this many day labels on the x axis; longer periods label every few days."""
 
 # Okabe-Ito colour-blind-safe palette.
@@ -43,80 +39,6 @@ _BAND_ALPHA = 0.3
 # Axes position as figure fractions (left, bottom, width, height): fonts scale with the
 # figure, so fixed margins leave room for the title, the tick labels and the legend.
 _AXES_BOX = (0.105, 0.175, 0.84, 0.70)
-
-
-class BreakMarker(NamedTuple):
-    """A completed break: index of its local day in the period, mood before and after."""
-
-    day: int
-    before: int
-    after: int
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """Everything the chart shows, as plain values (``None`` marks a day without ratings)."""
-
-    title: str
-    y_label: str
-    labels: tuple[str, ...]
-    tick_indices: tuple[int, ...]
-    means: tuple[float | None, ...]
-    mins: tuple[int | None, ...]
-    maxs: tuple[int | None, ...]
-    breaks: tuple[BreakMarker, ...]
-    mean_label: str
-    range_label: str
-    break_label: str
-    empty_text: str | None
-
-
-def tick_indices(days: int, max_labels: int = MAX_DAY_LABELS) -> tuple[int, ...]:
-    """Which day indices get a label: all when few, else every few days ending on the last."""
-    if days <= 0:
-        return ()
-    step = max(1, math.ceil(days / max_labels))
-    return tuple(sorted(range(days - 1, -1, -step)))
-
-
-def chart_data(
-    summary: PeriodSummary,
-    breaks: Sequence[BreakRecord],
-    *,
-    zone: str,
-    language: str | None = None,
-    title: str | None = None,
-) -> ChartData:
-    """The chart's values and texts for ``summary`` (breaks placed on their local day)."""
-    days = summary.period_days
-    if title is None:
-        title = (
-            t("summary.chart.title_week", language)
-            if days == WEEK_DAYS
-            else t("summary.chart.title_days", language, days=days)
-        )
-    ordered = sorted(breaks, key=lambda b: b.started_at)
-    markers = []
-    for record in ordered:
-        if not record.completed or record.before is None or record.after is None:
-            continue
-        index = (local_date(record.started_at, zone) - summary.start).days
-        if 0 <= index < days:
-            markers.append(BreakMarker(index, record.before, record.after))
-    return ChartData(
-        title=title,
-        y_label=t("summary.chart.y_label", language),
-        labels=tuple(day_label(day.date, language) for day in summary.days),
-        tick_indices=tick_indices(days),
-        means=tuple(day.mean for day in summary.days),
-        mins=tuple(day.min for day in summary.days),
-        maxs=tuple(day.max for day in summary.days),
-        breaks=tuple(markers),
-        mean_label=t("summary.chart.mean", language),
-        range_label=t("summary.chart.range", language),
-        break_label=t("summary.chart.break_change", language),
-        empty_text=None if summary.count else t("summary.chart.empty", language),
-    )
 
 
 def render_chart(

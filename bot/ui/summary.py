@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from bot.core.choices import FEELING_TAGS
 from bot.core.stats import PeriodRecords, PeriodSummary, summarize
-from bot.ui.charts import ChartData, chart_data, render_chart
+from bot.ui.chart_data import ChartData, chart_data
+from bot.ui.charts import render_chart
 from bot.ui.summary_text import compose_summary
 from bot.ui.texts import t
 

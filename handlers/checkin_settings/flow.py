@@ -11,7 +11,6 @@ from handlers.checkin_settings.base import (
     SettingsState,
 )
 from handlers.checkin_settings.buttons import (
-    ask_pause,
     back,
     cancel,
     clear_times,
@@ -19,15 +18,13 @@ from handlers.checkin_settings.buttons import (
     done,
     menu_button,
     open_menu,
-    pause_button,
     quiet_button,
-    resume,
-    resume_button,
     summary_button,
     times_button,
     turn_off,
     turn_on,
 )
+from handlers.checkin_settings.pausing import ask_pause, pause_button, resume, resume_button
 from handlers.checkin_settings.typed import (
     quiet_text,
     summary_text,

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.schedule import (
-    format_times,
-    parse_quiet_hours,
-    parse_time_of_day,
-    parse_times,
-)
+from bot.core.schedule import format_times
+from bot.core.typed_times import parse_quiet_hours, parse_time_of_day, parse_times
 from bot.flow import KEEP, Turn
 from bot.storage.deliveries import get_times
 from handlers.checkin_settings.base import (

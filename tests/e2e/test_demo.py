@@ -39,6 +39,22 @@ class Screen:
         assert found, f"{needle!r} never appeared; screen ends with:\n{self.text[-800:]}"
         return self.text.index(needle, start) + len(needle)
 
+    def reader(self, script: list[tuple[str, str | Callable[[], str]]]) -> Callable[[], str]:
+        """Type each line once its cue shows up; a callable acts, then waits for the next cue."""
+        position = 0
+
+        def read_line() -> str:
+            nonlocal position
+            while script:
+                needle, action = script.pop(0)
+                position = self.wait_for(needle, position)
+                if isinstance(action, str):
+                    return action + "\n"
+                action()
+            return ""
+
+        return read_line
+
 
 async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
@@ -57,15 +73,7 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
         ("And now", "7"),
         ("from 4 to 7", "/quit"),
     ]
-    position = 0
-
-    def read_line() -> str:
-        nonlocal position
-        if not script:
-            return ""
-        needle, line = script.pop(0)
-        position = screen.wait_for(needle, position)
-        return line + "\n"
+    read_line = screen.reader(script)
 
     assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
     assert "Take care" in screen.text
@@ -86,7 +94,6 @@ async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) 
         dispatch_interval_seconds=0.05,  # the job runs often; the fake clock decides what is due
     )
     screen = Screen()
-    position = 0
 
     def advance_clock() -> str:
         clock.advance(minutes=1)
@@ -103,19 +110,7 @@ async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) 
         ("how are you feeling", "6"),
         ("fit how you feel", "/quit"),
     ]
-
-    def read_line() -> str:
-        nonlocal position
-        if not script:
-            return ""
-        needle, action = script.pop(0)
-        position = screen.wait_for(needle, position)
-        if callable(action):
-            action()
-            needle, action = script.pop(0)
-            position = screen.wait_for(needle, position)
-        assert isinstance(action, str)
-        return action + "\n"
+    read_line = screen.reader(script)
 
     assert await run_demo(settings, read_line=read_line, out=screen, clock=clock) == 0  # type: ignore[arg-type]
     assert "11:01" in screen.text
@@ -134,15 +129,7 @@ async def test_the_demo_types_what_it_shows(tmp_path: Path) -> None:
         ("not sent: Telegram takes at most 4,096 characters", "b"),  # [b] Stop for now
         ("updated, no buttons now", "/quit"),  # the closed scale is shown as such
     ]
-    position = 0
-
-    def read_line() -> str:
-        nonlocal position
-        if not script:
-            return ""
-        needle, line = script.pop(0)
-        position = screen.wait_for(needle, position)
-        return line + "\n"
+    read_line = screen.reader(script)
 
     assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
     assert "this one has 5,000" in screen.text

@@ -14,7 +14,8 @@ from sqlmodel import col, select
 import bot.ui.summary
 import handlers.summary
 from bot.storage.models import BreakStatus, Delivery, DeliveryKind, DeliveryStatus, RatingKind, User
-from bot.ui.charts import BreakMarker, ChartData, render_chart
+from bot.ui.chart_data import BreakMarker, ChartData
+from bot.ui.charts import render_chart
 from bot.ui.summary_text import split_caption
 from tests.support.factories import (
     create_break,

@@ -12,14 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.stats import BreakRecord, Rating, summarize
-from bot.ui.charts import (
-    CHART_SIZE,
-    BreakMarker,
-    ChartData,
-    chart_data,
-    render_chart,
-    tick_indices,
-)
+from bot.ui.chart_data import BreakMarker, ChartData, chart_data, tick_indices
+from bot.ui.charts import CHART_SIZE, render_chart
 
 UTC = dt.UTC
 BERLIN = "Europe/Berlin"
@@ -166,7 +160,7 @@ def test_render_chart_is_deterministic_across_threads() -> None:
 def test_charts_never_load_pyplot() -> None:
     code = (
         "import sys, datetime as dt\n"
-        "from bot.ui.charts import chart_data, render_chart\n"
+        "from bot.ui.chart_data import chart_data\nfrom bot.ui.charts import render_chart\n"
         "from bot.core.stats import summarize\n"
         "end = dt.datetime(2026, 10, 25, tzinfo=dt.UTC)\n"
         "render_chart(chart_data(summarize([], [], zone='UTC', period_end=end), [], zone='UTC'))\n"

@@ -18,11 +18,11 @@ from bot.core.schedule import (
     in_quiet_hours,
     local_to_utc,
     next_slot,
-    parse_time_of_day,
     pause_until,
     slots_between,
     weekly_slot,
 )
+from bot.core.typed_times import parse_time_of_day
 
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"

@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from bot.core.schedule import parse_quiet_hours, parse_times
+from bot.core.typed_times import parse_quiet_hours, parse_times
 
 
 @pytest.mark.parametrize(
