@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.context import SERVICES_KEY, KBApplication, KBContext, Services
+from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.flow import FlowRouter, FlowSpec
@@ -94,7 +94,7 @@ def bot_commands(flows: list[FlowSpec], language: str | None = None) -> list[Bot
     return [BotCommand(c, t(f"commands.{c}", language)) for c in MENU_COMMANDS if c in handled]
 
 
-async def on_error(update: object, context: KBContext) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the person kindly; what was stored stays stored."""
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
@@ -165,7 +165,7 @@ def build_application(
         builder.token(token)
         .base_url(the_settings.bot_base_url)
         .base_file_url(the_settings.bot_base_file_url)
-        .context_types(ContextTypes(context=KBContext))
+        .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build(),

@@ -26,7 +26,7 @@ class Services:
     instance: str
 
 
-class KBContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The callback context of every handler and job, with typed ``services``."""
 
     @property
@@ -36,5 +36,5 @@ class KBContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], di
 
 
 KBApplication = Application[
-    ExtBot[None], KBContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[KBContext]
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BotContext]
 ]

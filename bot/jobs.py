@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from datetime import timedelta
 
-from bot.context import KBApplication, KBContext
+from bot.context import BotContext, KBApplication
 from bot.delivery.dispatch import Sender, dispatch_due
 from bot.delivery.planning import plan_missing
 from bot.flow import FlowSpec, expire_conversations
@@ -22,7 +22,7 @@ REPAIR_JOB = "plan-missing"
 JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
-async def dispatch(context: KBContext, senders: Mapping[str, Sender]) -> None:
+async def dispatch(context: BotContext, senders: Mapping[str, Sender]) -> None:
     """Send every due check-in and summary."""
     services = context.services
     report = await dispatch_due(
@@ -36,7 +36,7 @@ async def dispatch(context: KBContext, senders: Mapping[str, Sender]) -> None:
         log.info("deliveries: %s", report.by_status)
 
 
-async def repair(context: KBContext) -> None:
+async def repair(context: BotContext) -> None:
     """Plan for anyone who should have a pending delivery and has none."""
     services = context.services
     async with services.sessions() as session:
@@ -60,10 +60,10 @@ def schedule_jobs(
     queue = app.job_queue
     assert queue is not None
 
-    async def sweep(context: KBContext) -> None:
+    async def sweep(context: BotContext) -> None:
         await expire_conversations(context, flows)
 
-    async def send_due(context: KBContext) -> None:
+    async def send_due(context: BotContext) -> None:
         await dispatch(context, senders)
 
     for name, callback, interval, first in (

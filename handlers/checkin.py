@@ -9,12 +9,12 @@ from telegram import Bot
 
 from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
 from bot.core.timezones import UTC_ZONE, local_now_label
-from bot.flow import END, KEEP, FlowSpec, Step, Turn
+from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step
 from bot.storage import crud
-from bot.storage.deliveries import SNOOZE_MARK, Claimed
+from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery
 from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, MoodRating, RatingKind
 from bot.ui import keyboards
-from bot.ui.callbacks import Flow
+from bot.ui.callbacks import Prefix
 from bot.ui.texts import t
 
 
@@ -24,133 +24,144 @@ class CheckinState(StrEnum):
     NOTE = "note"
 
 
-async def _delivery(turn: Turn) -> Delivery | None:
-    assert turn.user.id is not None
+async def _delivery(exchange: Exchange) -> Delivery | None:
+    assert exchange.user.id is not None
     return await crud.get_delivery(
-        turn.session, delivery_id=turn.ref, user_id=turn.user.id, kind=DeliveryKind.CHECKIN
+        exchange.session,
+        delivery_id=exchange.ref,
+        user_id=exchange.user.id,
+        kind=DeliveryKind.CHECKIN,
     )
 
 
-async def _rating(turn: Turn) -> MoodRating | None:
-    assert turn.user.id is not None
-    rating = await crud.get_rating(turn.session, rating_id=turn.ref, user_id=turn.user.id)
+async def _rating(exchange: Exchange) -> MoodRating | None:
+    assert exchange.user.id is not None
+    rating = await crud.get_rating(
+        exchange.session, rating_id=exchange.ref, user_id=exchange.user.id
+    )
     return rating if rating is not None and rating.kind == RatingKind.CHECKIN else None
 
 
-def _busy_elsewhere(turn: Turn) -> bool:
+def _busy_elsewhere(exchange: Exchange) -> bool:
     """True while another flow (say, a break) is under way: check-ins never interrupt it."""
-    return turn.conversation is not None and turn.conversation.flow != CHECKIN_FLOW_NAME
+    return exchange.conversation is not None and exchange.conversation.flow != CHECKIN_FLOW_NAME
 
 
-def _is_low(turn: Turn, value: int) -> bool:
-    return value <= turn.context.services.settings.low_mood_threshold
+def _is_low(exchange: Exchange, value: int) -> bool:
+    return value <= exchange.context.services.settings.low_mood_threshold
 
 
-async def rate(turn: Turn) -> str:
+async def rate(exchange: Exchange) -> str:
     """A number on a check-in prompt, whenever it is tapped: stored once, then feelings."""
-    assert turn.callback is not None and turn.user.id is not None
-    value = turn.callback.int_value(0, 10)
-    delivery = await _delivery(turn)
+    assert exchange.callback is not None and exchange.user.id is not None
+    value = exchange.callback.int_value(0, 10)
+    delivery = await _delivery(exchange)
     if value is None or delivery is None:
-        await turn.toast(turn.t("fallback.forged_button"))
-        return KEEP
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
     if delivery.rating_id is not None:
-        await turn.toast(turn.t("checkin.already"))
-        return KEEP
+        await exchange.toast(exchange.t("checkin.already"))
+        return UNCHANGED
     rating = await crud.add_rating(
-        turn.session, user_id=turn.user.id, value=value, kind=RatingKind.CHECKIN, now=turn.now
+        exchange.session,
+        user_id=exchange.user.id,
+        value=value,
+        kind=RatingKind.CHECKIN,
+        now=exchange.now,
     )
     assert rating is not None and rating.id is not None
     delivery.rating_id = rating.id
-    turn.session.add(delivery)
-    await turn.close_buttons(turn.t("mood.chosen", value=value))
-    await turn.say(
-        turn.t("checkin.ask_tags"), keyboards.feeling_tags(rating.id, set(), turn.language)
+    exchange.session.add(delivery)
+    await exchange.close_buttons(exchange.t("mood.chosen", value=value))
+    await exchange.say(
+        exchange.t("checkin.ask_tags"), keyboards.feeling_tags(rating.id, set(), exchange.language)
     )
-    turn.ref = rating.id
-    return KEEP if _busy_elsewhere(turn) else CheckinState.NOTE
+    exchange.ref = rating.id
+    return UNCHANGED if _busy_elsewhere(exchange) else CheckinState.NOTE
 
 
-async def tag(turn: Turn) -> str:
+async def tag(exchange: Exchange) -> str:
     """Tick or untick a feeling."""
-    assert turn.callback is not None
-    index = turn.callback.int_value(0, len(FEELING_TAGS) - 1)
-    rating = await _rating(turn)
+    assert exchange.callback is not None
+    index = exchange.callback.int_value(0, len(FEELING_TAGS) - 1)
+    rating = await _rating(exchange)
     if index is None or rating is None or rating.id is None:
-        await turn.toast(turn.t("fallback.forged_button"))
-        return KEEP
-    chosen = await crud.toggle_tag(turn.session, rating_id=rating.id, tag=FEELING_TAGS[index])
-    await turn.edit_buttons(keyboards.feeling_tags(rating.id, chosen, turn.language))
-    return KEEP
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
+    chosen = await crud.toggle_tag(exchange.session, rating_id=rating.id, tag=FEELING_TAGS[index])
+    await exchange.edit_buttons(keyboards.feeling_tags(rating.id, chosen, exchange.language))
+    return UNCHANGED
 
 
-async def done(turn: Turn) -> str:
+async def done(exchange: Exchange) -> str:
     """Feelings chosen: show them, then offer a note."""
-    rating = await _rating(turn)
+    rating = await _rating(exchange)
     if rating is None or rating.id is None:
-        await turn.toast(turn.t("fallback.forged_button"))
-        return KEEP
-    chosen = await crud.get_tags(turn.session, rating_id=rating.id)
-    names = ", ".join(turn.t(f"tags.{tag}") for tag in FEELING_TAGS if tag in chosen)
-    await turn.close_buttons(
-        turn.t("checkin.tags_chosen", tags=names) if names else turn.t("checkin.no_tags")
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
+    chosen = await crud.get_tags(exchange.session, rating_id=rating.id)
+    names = ", ".join(exchange.t(f"tags.{tag}") for tag in FEELING_TAGS if tag in chosen)
+    await exchange.close_buttons(
+        exchange.t("checkin.tags_chosen", tags=names) if names else exchange.t("checkin.no_tags")
     )
-    if _busy_elsewhere(turn):
-        await turn.say(turn.t("checkin.thanks", variant=rating.id))
-        await _offer_break_if_low(turn, rating)
-        return KEEP
-    await turn.say(
-        turn.t("checkin.ask_note"),
-        keyboards.skip_or_stop(Flow.CHECKIN, rating.id, turn.language, stop=False),
+    if _busy_elsewhere(exchange):
+        await exchange.say(exchange.t("checkin.thanks", variant=rating.id))
+        await _offer_break_if_low(exchange, rating)
+        return UNCHANGED
+    await exchange.say(
+        exchange.t("checkin.ask_note"),
+        keyboards.skip_or_stop(Prefix.CHECKIN, rating.id, exchange.language, stop=False),
     )
-    turn.ref = rating.id
+    exchange.ref = rating.id
     return CheckinState.NOTE
 
 
-async def note(turn: Turn) -> str:
+async def note(exchange: Exchange) -> str:
     """The note: attach it to the check-in rating."""
-    rating = await _rating(turn)
+    rating = await _rating(exchange)
     if rating is None:
-        return END
-    rating.note = turn.text
-    turn.session.add(rating)
-    await turn.say(turn.t("checkin.thanks_note"))
-    await _offer_break_if_low(turn, rating)
-    return END
+        return FINISHED
+    rating.note = exchange.text
+    exchange.session.add(rating)
+    await exchange.say(exchange.t("checkin.thanks_note"))
+    await _offer_break_if_low(exchange, rating)
+    return FINISHED
 
 
-async def skip_note(turn: Turn) -> str:
+async def skip_note(exchange: Exchange) -> str:
     """No note."""
-    await turn.close_buttons()
-    await turn.say(turn.t("checkin.thanks", variant=turn.ref))
-    rating = await _rating(turn)
+    await exchange.close_buttons()
+    await exchange.say(exchange.t("checkin.thanks", variant=exchange.ref))
+    rating = await _rating(exchange)
     if rating is not None:
-        await _offer_break_if_low(turn, rating)
-    return END
+        await _offer_break_if_low(exchange, rating)
+    return FINISHED
 
 
-async def _offer_break_if_low(turn: Turn, rating: MoodRating) -> None:
+async def _offer_break_if_low(exchange: Exchange, rating: MoodRating) -> None:
     """At the end of a low check-in, once: a break, or no thanks."""
-    if _is_low(turn, rating.value):
-        await turn.say(turn.t("checkin.low_offer"), keyboards.offer_break(turn.language))
+    if _is_low(exchange, rating.value):
+        await exchange.say(
+            exchange.t("checkin.low_offer"), keyboards.offer_break(exchange.language)
+        )
 
 
-async def snooze(turn: Turn) -> str:
+async def snooze(exchange: Exchange) -> str:
     """Ask again later: a new delivery for the same slot, once, whatever the taps."""
-    assert turn.callback is not None and turn.user.id is not None
-    minutes = turn.callback.int_value(1, 24 * 60)
-    delivery = await _delivery(turn)
+    assert exchange.callback is not None and exchange.user.id is not None
+    minutes = exchange.callback.int_value(1, 24 * 60)
+    delivery = await _delivery(exchange)
     if minutes not in SNOOZE_MINUTES or delivery is None:
-        await turn.toast(turn.t("fallback.forged_button"))
-        return KEEP
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
     if delivery.status != DeliveryStatus.SENT or delivery.rating_id is not None:
-        await turn.toast(turn.t("checkin.already"))
-        return KEEP
-    due = turn.now + timedelta(minutes=minutes)
+        await exchange.toast(exchange.t("checkin.already"))
+        return UNCHANGED
+    due = exchange.now + timedelta(minutes=minutes)
     base, _, count = delivery.slot_key.partition(SNOOZE_MARK)
-    turn.session.add(
+    exchange.session.add(
         Delivery(
-            user_id=turn.user.id,
+            user_id=exchange.user.id,
             kind=DeliveryKind.CHECKIN,
             slot_key=f"{base}{SNOOZE_MARK}{int(count or 0) + 1}",
             due_at=due,
@@ -158,29 +169,31 @@ async def snooze(turn: Turn) -> str:
         )
     )
     delivery.status = DeliveryStatus.SNOOZED
-    turn.session.add(delivery)
-    await turn.close_buttons(
-        turn.t("checkin.snoozed", local_time=local_now_label(due, turn.user.time_zone or UTC_ZONE))
+    exchange.session.add(delivery)
+    await exchange.close_buttons(
+        exchange.t(
+            "checkin.snoozed", local_time=local_now_label(due, exchange.user.time_zone or UTC_ZONE)
+        )
     )
-    return KEEP
+    return UNCHANGED
 
 
-async def not_now(turn: Turn) -> str:
+async def not_now(exchange: Exchange) -> str:
     """'Not now': nothing stored, no pressure."""
-    delivery = await _delivery(turn)
+    delivery = await _delivery(exchange)
     if delivery is None:
-        await turn.toast(turn.t("fallback.forged_button"))
-        return KEEP
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
     if delivery.rating_id is not None or delivery.status != DeliveryStatus.SENT:
-        await turn.toast(turn.t("checkin.already"))
-        return KEEP
+        await exchange.toast(exchange.t("checkin.already"))
+        return UNCHANGED
     delivery.detail = "not now"
-    turn.session.add(delivery)
-    await turn.close_buttons(turn.t("checkin.not_now"))
-    return KEEP
+    exchange.session.add(delivery)
+    await exchange.close_buttons(exchange.t("checkin.not_now"))
+    return UNCHANGED
 
 
-async def send_prompt(bot: Bot, claimed: Claimed) -> int:
+async def send_prompt(bot: Bot, claimed: ClaimedDelivery) -> int:
     """Send one check-in prompt; returns its message id."""
     message = await bot.send_message(
         chat_id=claimed.chat_id,
@@ -203,7 +216,7 @@ def build_flow() -> FlowSpec:
     """Check-in answers: free buttons (they work whenever tapped) and the note step."""
     return FlowSpec(
         name=CHECKIN_FLOW_NAME,
-        prefix=Flow.CHECKIN,
+        prefix=Prefix.CHECKIN,
         buttons={"rate": rate, "snooze": snooze, "notnow": not_now, "tag": tag, "done": done},
         steps={CheckinState.NOTE: Step(buttons={"skip": skip_note}, on_text=note)},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.timezones import country_for_zone
-from bot.flow import Turn
+from bot.flow import Exchange
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*/\s*10)?\s*[.!]?\s*$")
 
@@ -21,24 +21,24 @@ def parse_mood(text: str | None) -> int | None:
     return value if 0 <= value <= 10 else None
 
 
-def user_country(turn: Turn) -> str | None:
+def user_country(exchange: Exchange) -> str | None:
     """The person's country, from their time zone (None when unknown)."""
-    return country_for_zone(turn.user.time_zone) if turn.user.time_zone else None
+    return country_for_zone(exchange.user.time_zone) if exchange.user.time_zone else None
 
 
-async def mood_from_button(turn: Turn) -> int | None:
+async def mood_from_button(exchange: Exchange) -> int | None:
     """The 0–10 value of a pressed scale button (shown on the message), or None with a hint."""
-    value = turn.callback.int_value(0, 10) if turn.callback else None
+    value = exchange.callback.int_value(0, 10) if exchange.callback else None
     if value is None:
-        await turn.toast(turn.t("flow.pick_number"))
+        await exchange.toast(exchange.t("flow.pick_number"))
         return None
-    await turn.close_buttons(turn.t("mood.chosen", value=value))
+    await exchange.close_buttons(exchange.t("mood.chosen", value=value))
     return value
 
 
-async def mood_from_text(turn: Turn) -> int | None:
+async def mood_from_text(exchange: Exchange) -> int | None:
     """A typed 0–10 value, or None after kindly asking again."""
-    value = parse_mood(turn.text)
+    value = parse_mood(exchange.text)
     if value is None:
-        await turn.say(turn.t("flow.pick_number"))
+        await exchange.say(exchange.t("flow.pick_number"))
     return value

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import KBContext
+from bot.context import BotContext
 from bot.delivery.planning import plan_user
-from bot.flow import KEEP, FlowSpec, Turn
+from bot.flow import UNCHANGED, Exchange, FlowSpec
 from bot.storage import crud
 from bot.storage.deliveries import drop_pending
 from bot.ui import keyboards
-from bot.ui.callbacks import Flow
+from bot.ui.callbacks import Prefix
 from bot.ui.commands import help_text
 from bot.ui.texts import t
 from handlers.safety import sos
@@ -18,54 +18,55 @@ from handlers.safety import sos
 HUGE_TEXT = 1000  # characters; longer free text gets a word of acknowledgement
 
 
-async def show_help(turn: Turn) -> str:
+async def show_help(exchange: Exchange) -> str:
     """/help: what the bot can do."""
-    await turn.say(help_text(turn.language), keyboards.menu(turn.language))
-    return KEEP
+    await exchange.say(help_text(exchange.language), keyboards.menu(exchange.language))
+    return UNCHANGED
 
 
-async def free_text(turn: Turn) -> str:
+async def free_text(exchange: Exchange) -> str:
     """Text outside any flow (already screened for danger): point to what the bot can do."""
-    if turn.text and len(turn.text) > HUGE_TEXT:
-        await turn.say(turn.t("fallback.huge_text"))
-    await turn.say(
-        turn.t("fallback.free_text", variant=turn.update.update_id), keyboards.menu(turn.language)
+    if exchange.text and len(exchange.text) > HUGE_TEXT:
+        await exchange.say(exchange.t("fallback.huge_text"))
+    await exchange.say(
+        exchange.t("fallback.free_text", variant=exchange.update.update_id),
+        keyboards.menu(exchange.language),
     )
-    return KEEP
+    return UNCHANGED
 
 
-async def unknown_command(turn: Turn) -> str:
+async def unknown_command(exchange: Exchange) -> str:
     """A command the bot does not know."""
-    await turn.say(turn.t("fallback.unknown_command"))
-    return KEEP
+    await exchange.say(exchange.t("fallback.unknown_command"))
+    return UNCHANGED
 
 
-async def other_message(turn: Turn) -> str:
+async def other_message(exchange: Exchange) -> str:
     """A sticker, photo, voice note or anything that is not text."""
-    await turn.say(turn.t("fallback.other_message"))
-    return KEEP
+    await exchange.say(exchange.t("fallback.other_message"))
+    return UNCHANGED
 
 
-async def forged_button(turn: Turn) -> str:
+async def forged_button(exchange: Exchange) -> str:
     """Button data the bot could not have made."""
-    await turn.toast(turn.t("fallback.forged_button"))
-    return KEEP
+    await exchange.toast(exchange.t("fallback.forged_button"))
+    return UNCHANGED
 
 
-async def stale_button(turn: Turn) -> str:
+async def stale_button(exchange: Exchange) -> str:
     """A double tap, or a button from an earlier step: say so, and take those buttons away."""
-    await turn.toast(turn.t("fallback.stale_button"))
-    await turn.close_buttons()
-    return KEEP
+    await exchange.toast(exchange.t("fallback.stale_button"))
+    await exchange.close_buttons()
+    return UNCHANGED
 
 
-async def cancel_nothing(turn: Turn) -> str:
+async def cancel_nothing(exchange: Exchange) -> str:
     """/cancel with nothing under way."""
-    await turn.say(turn.t("fallback.cancel_nothing"))
-    return KEEP
+    await exchange.say(exchange.t("fallback.cancel_nothing"))
+    return UNCHANGED
 
 
-async def group_chat(update: Update, context: KBContext) -> None:
+async def group_chat(update: Update, context: BotContext) -> None:
     """In groups: no flows, just an invitation to a private chat."""
     message = update.effective_message
     if message is None:
@@ -77,7 +78,7 @@ async def group_chat(update: Update, context: KBContext) -> None:
     )
 
 
-async def membership(update: Update, context: KBContext) -> None:
+async def membership(update: Update, context: BotContext) -> None:
     """The person blocked the bot (check-ins stop) or came back (they start again)."""
     change = update.my_chat_member
     if change is None or change.chat.type != "private":
@@ -102,7 +103,7 @@ def build_flow() -> FlowSpec:
     """Standalone commands and menu buttons (no steps)."""
     return FlowSpec(
         name="help",
-        prefix=Flow.MENU,
+        prefix=Prefix.MENU,
         commands={"help": show_help},
         buttons={"urgent": sos, "help": show_help},
         keeps_pause=True,

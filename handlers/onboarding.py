@@ -7,10 +7,10 @@ from enum import StrEnum
 
 from bot.core.timezones import COMMON_ZONES, local_now_label, parse_timezone
 from bot.delivery.planning import plan_user
-from bot.flow import END, KEEP, FlowSpec, Step, Turn
+from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step
 from bot.storage import crud
 from bot.ui import keyboards, settings_keyboards
-from bot.ui.callbacks import Flow
+from bot.ui.callbacks import Prefix
 from bot.ui.helplines import format_help_short
 from handlers.common import user_country
 
@@ -21,82 +21,88 @@ class OnboardingState(StrEnum):
     TIMEZONE = "timezone"
 
 
-async def start(turn: Turn) -> str:
+async def start(exchange: Exchange) -> str:
     """/start: welcome a new person (and ask their zone), or greet a returning one."""
-    name = turn.user.first_name or "there"
-    if turn.user.time_zone is not None:
-        await turn.say(turn.t("start.welcome_back", variant=turn.user.id or 0, name=name))
-        await turn.say(turn.t("start.ready"), keyboards.menu(turn.language))
+    name = exchange.user.first_name or "there"
+    if exchange.user.time_zone is not None:
+        await exchange.say(
+            exchange.t("start.welcome_back", variant=exchange.user.id or 0, name=name)
+        )
+        await exchange.say(exchange.t("start.ready"), keyboards.menu(exchange.language))
         return (
-            END
-            if turn.conversation is not None and turn.conversation.flow == "onboarding"
-            else KEEP
+            FINISHED
+            if exchange.conversation is not None and exchange.conversation.flow == "onboarding"
+            else UNCHANGED
         )
-    urgent = format_help_short(user_country(turn), turn.language)
-    await turn.say(turn.t("start.welcome", name=name, urgent=urgent))
-    await turn.say(turn.t("start.ask_timezone"), keyboards.time_zones(turn.language))
+    urgent = format_help_short(user_country(exchange), exchange.language)
+    await exchange.say(exchange.t("start.welcome", name=name, urgent=urgent))
+    await exchange.say(exchange.t("start.ask_timezone"), keyboards.time_zones(exchange.language))
     return OnboardingState.TIMEZONE
 
 
-async def change_timezone(turn: Turn) -> str:
+async def change_timezone(exchange: Exchange) -> str:
     """/timezone: show the current zone and ask for a new one."""
-    zone = turn.user.time_zone
+    zone = exchange.user.time_zone
     if zone is None:
-        await turn.say(turn.t("start.ask_timezone"), keyboards.time_zones(turn.language))
+        await exchange.say(
+            exchange.t("start.ask_timezone"), keyboards.time_zones(exchange.language)
+        )
     else:
-        await turn.say(
-            turn.t("start.current_timezone", zone=zone, local_time=local_now_label(turn.now, zone)),
-            keyboards.time_zones(turn.language),
+        await exchange.say(
+            exchange.t(
+                "start.current_timezone", zone=zone, local_time=local_now_label(exchange.now, zone)
+            ),
+            keyboards.time_zones(exchange.language),
         )
     return OnboardingState.TIMEZONE
 
 
-async def zone_button(turn: Turn) -> str:
+async def zone_button(exchange: Exchange) -> str:
     """A time zone button."""
-    assert turn.callback is not None
-    index = turn.callback.int_value(0, len(COMMON_ZONES) - 1)
+    assert exchange.callback is not None
+    index = exchange.callback.int_value(0, len(COMMON_ZONES) - 1)
     if index is None:
-        await turn.toast(turn.t("fallback.forged_button"))
-        return KEEP
-    await turn.close_buttons()
-    return await _set_zone(turn, COMMON_ZONES[index][1])
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
+    await exchange.close_buttons()
+    return await _set_zone(exchange, COMMON_ZONES[index][1])
 
 
-async def other_zone(turn: Turn) -> str:
+async def other_zone(exchange: Exchange) -> str:
     """'Other': invite the person to type their city."""
-    await turn.say(turn.t("start.timezone_other"))
+    await exchange.say(exchange.t("start.timezone_other"))
     return OnboardingState.TIMEZONE
 
 
-async def zone_text(turn: Turn) -> str:
+async def zone_text(exchange: Exchange) -> str:
     """A typed city or zone name (the first city look-up reads the city tables: off the loop)."""
-    zone = await asyncio.to_thread(parse_timezone, turn.text or "")
+    zone = await asyncio.to_thread(parse_timezone, exchange.text or "")
     if zone is None:
-        await turn.say(turn.t("start.timezone_unknown"))
-        return KEEP
-    return await _set_zone(turn, zone)
+        await exchange.say(exchange.t("start.timezone_unknown"))
+        return UNCHANGED
+    return await _set_zone(exchange, zone)
 
 
-async def _set_zone(turn: Turn, zone: str) -> str:
-    first_time = turn.user.time_zone is None
-    await crud.set_time_zone(turn.session, user=turn.user, zone=zone)
+async def _set_zone(exchange: Exchange, zone: str) -> str:
+    first_time = exchange.user.time_zone is None
+    await crud.set_time_zone(exchange.session, user=exchange.user, zone=zone)
     # check-ins and summaries follow the new zone (slots already sent are not repeated)
-    await plan_user(turn.session, user=turn.user, after=turn.now)
-    await turn.say(
-        turn.t("start.timezone_set", zone=zone, local_time=local_now_label(turn.now, zone))
+    await plan_user(exchange.session, user=exchange.user, after=exchange.now)
+    await exchange.say(
+        exchange.t("start.timezone_set", zone=zone, local_time=local_now_label(exchange.now, zone))
     )
     if first_time:
-        await turn.say(turn.t("start.ready"), settings_keyboards.ready(turn.language))
+        await exchange.say(exchange.t("start.ready"), settings_keyboards.ready(exchange.language))
     else:
-        await turn.say(turn.t("start.schedules_follow"))
-    return END
+        await exchange.say(exchange.t("start.schedules_follow"))
+    return FINISHED
 
 
 def build_flow() -> FlowSpec:
     """The onboarding conversation."""
     return FlowSpec(
         name="onboarding",
-        prefix=Flow.ONBOARDING,
+        prefix=Prefix.ONBOARDING,
         commands={"start": start, "timezone": change_timezone},
         steps={
             OnboardingState.TIMEZONE: Step(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.flow import END, KEEP, FlowSpec, Step, StepFn, Turn
+from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step, StepFn
 from bot.storage import safety as safety_store
 from bot.storage.safety import PLAN_PARTS
 from bot.ui import safety_keyboards
-from bot.ui.callbacks import Flow
+from bot.ui.callbacks import Prefix
 from bot.ui.safety_text import format_plan
 
 
@@ -35,128 +35,132 @@ class PlanState(StrEnum):
 GUIDED = [PlanState(part) for part in PLAN_PARTS]
 
 
-def _uid(turn: Turn) -> int:
-    assert turn.user.id is not None
-    return turn.user.id
+def _uid(exchange: Exchange) -> int:
+    assert exchange.user.id is not None
+    return exchange.user.id
 
 
-async def _ask(turn: Turn, part: str, ref: int) -> None:
+async def _ask(exchange: Exchange, part: str, ref: int) -> None:
     number = PLAN_PARTS.index(part) + 1
-    await turn.say(
-        turn.t(f"plan.ask.{part}", number=number, total=len(PLAN_PARTS)),
-        safety_keyboards.plan_step(ref, turn.language),
+    await exchange.say(
+        exchange.t(f"plan.ask.{part}", number=number, total=len(PLAN_PARTS)),
+        safety_keyboards.plan_step(ref, exchange.language),
     )
 
 
-async def _show(turn: Turn) -> bool:
+async def _show(exchange: Exchange) -> bool:
     """Show the plan with its buttons; False when it has nothing in it yet."""
-    plan = await safety_store.get_plan(turn.session, user_id=_uid(turn))
-    shown = format_plan(safety_store.filled_parts(plan), turn.language)
+    plan = await safety_store.get_plan(exchange.session, user_id=_uid(exchange))
+    shown = format_plan(safety_store.filled_parts(plan), exchange.language)
     if shown is None:
         return False
-    await turn.say(shown, safety_keyboards.plan_actions(turn.language))
+    await exchange.say(shown, safety_keyboards.plan_actions(exchange.language))
     return True
 
 
-async def start_plan(turn: Turn) -> str:
+async def start_plan(exchange: Exchange) -> str:
     """/safetyplan or its button: show the plan, or begin making one."""
-    await turn.close_buttons()
-    if await _show(turn):
-        return KEEP
-    turn.ref = 0
-    await turn.say(turn.t("plan.intro"))
-    await _ask(turn, PLAN_PARTS[0], 0)
+    await exchange.close_buttons()
+    if await _show(exchange):
+        return UNCHANGED
+    exchange.ref = 0
+    await exchange.say(exchange.t("plan.intro"))
+    await _ask(exchange, PLAN_PARTS[0], 0)
     return GUIDED[0]
 
 
-async def _next(turn: Turn, state: PlanState) -> str:
+async def _next(exchange: Exchange, state: PlanState) -> str:
     index = GUIDED.index(state) + 1
     if index < len(GUIDED):
-        await _ask(turn, GUIDED[index].value, 0)
+        await _ask(exchange, GUIDED[index].value, 0)
         return GUIDED[index]
-    await turn.say(turn.t("plan.finished"))
-    await _show(turn)
-    return END
+    await exchange.say(exchange.t("plan.finished"))
+    await _show(exchange)
+    return FINISHED
 
 
 def _guided_text(state: PlanState) -> StepFn:
-    async def answer(turn: Turn) -> str:
+    async def answer(exchange: Exchange) -> str:
         """Keep the words for this part, then ask the next."""
         await safety_store.save_plan_part(
-            turn.session, user_id=_uid(turn), part=state.value, text=turn.text, now=turn.now
+            exchange.session,
+            user_id=_uid(exchange),
+            part=state.value,
+            text=exchange.text,
+            now=exchange.now,
         )
-        return await _next(turn, state)
+        return await _next(exchange, state)
 
     return answer
 
 
 def _guided_skip(state: PlanState) -> StepFn:
-    async def skip(turn: Turn) -> str:
+    async def skip(exchange: Exchange) -> str:
         """Leave this part as it is and ask the next."""
-        await turn.close_buttons()
-        return await _next(turn, state)
+        await exchange.close_buttons()
+        return await _next(exchange, state)
 
     return skip
 
 
-async def stop(turn: Turn) -> str:
+async def stop(exchange: Exchange) -> str:
     """Stop for now (a button or /cancel): what was written is kept."""
-    await turn.close_buttons()
-    await turn.say(turn.t("plan.stopped"))
-    return END
+    await exchange.close_buttons()
+    await exchange.say(exchange.t("plan.stopped"))
+    return FINISHED
 
 
-async def choose_part(turn: Turn) -> str:
+async def choose_part(exchange: Exchange) -> str:
     """'Change a part': the parts as buttons."""
-    await turn.close_buttons()
-    await turn.say(
-        turn.t("plan.choose_part"), safety_keyboards.plan_parts(PLAN_PARTS, turn.language)
+    await exchange.close_buttons()
+    await exchange.say(
+        exchange.t("plan.choose_part"), safety_keyboards.plan_parts(PLAN_PARTS, exchange.language)
     )
-    return KEEP
+    return UNCHANGED
 
 
-async def edit_part(turn: Turn) -> str:
+async def edit_part(exchange: Exchange) -> str:
     """One part chosen: ask for it again."""
-    index = turn.callback.int_value(0, len(PLAN_PARTS) - 1) if turn.callback else None
+    index = exchange.callback.int_value(0, len(PLAN_PARTS) - 1) if exchange.callback else None
     if index is None:
-        await turn.toast(turn.t("fallback.forged_button"))
-        return KEEP
-    await turn.close_buttons()
-    turn.ref = index
-    await _ask(turn, PLAN_PARTS[index], index)
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
+    await exchange.close_buttons()
+    exchange.ref = index
+    await _ask(exchange, PLAN_PARTS[index], index)
     return PlanState.EDITING
 
 
-async def edited_text(turn: Turn) -> str:
+async def edited_text(exchange: Exchange) -> str:
     """The new words for the part being changed."""
-    part = PLAN_PARTS[turn.ref]
+    part = PLAN_PARTS[exchange.ref]
     await safety_store.save_plan_part(
-        turn.session, user_id=_uid(turn), part=part, text=turn.text, now=turn.now
+        exchange.session, user_id=_uid(exchange), part=part, text=exchange.text, now=exchange.now
     )
-    await turn.say(turn.t("plan.saved"))
-    await _show(turn)
-    return END
+    await exchange.say(exchange.t("plan.saved"))
+    await _show(exchange)
+    return FINISHED
 
 
-async def keep_part(turn: Turn) -> str:
+async def keep_part(exchange: Exchange) -> str:
     """Skip while changing a part: it stays as it was."""
-    await turn.close_buttons()
-    if not await _show(turn):
-        await turn.say(turn.t("plan.stopped"))
-    return END
+    await exchange.close_buttons()
+    if not await _show(exchange):
+        await exchange.say(exchange.t("plan.stopped"))
+    return FINISHED
 
 
-async def done(turn: Turn) -> str:
+async def done(exchange: Exchange) -> str:
     """'Done' under the shown plan."""
-    await turn.close_buttons()
-    await turn.say(turn.t("plan.done"))
-    return KEEP
+    await exchange.close_buttons()
+    await exchange.say(exchange.t("plan.done"))
+    return UNCHANGED
 
 
-async def resend(turn: Turn, state: str) -> None:
+async def resend(exchange: Exchange, state: str) -> None:
     """Ask the current part again (after a pause for the person's safety)."""
-    part = PLAN_PARTS[turn.ref] if state == PlanState.EDITING else state
-    await _ask(turn, part, turn.ref)
+    part = PLAN_PARTS[exchange.ref] if state == PlanState.EDITING else state
+    await _ask(exchange, part, exchange.ref)
 
 
 def build_flow() -> FlowSpec:
@@ -176,7 +180,7 @@ def build_flow() -> FlowSpec:
     )
     return FlowSpec(
         name="safety_plan",
-        prefix=Flow.SAFETY_PLAN,
+        prefix=Prefix.SAFETY_PLAN,
         commands={"safetyplan": start_plan},
         buttons={"start": start_plan, "edit": choose_part, "part": edit_part, "done": done},
         steps=steps,

@@ -12,8 +12,8 @@ from telegram.error import TelegramError
 
 from bot.context import SERVICES_KEY, KBApplication, Services
 from bot.core.timezones import UTC_ZONE
-from bot.flow import KEEP, FlowSpec, Turn
-from bot.storage.deliveries import Claimed
+from bot.flow import UNCHANGED, Exchange, FlowSpec
+from bot.storage.deliveries import ClaimedDelivery
 from bot.storage.periods import MONTH, WEEK, load_period
 from bot.ui import keyboards
 from bot.ui.summary import PreparedSummary, build_summary
@@ -47,34 +47,34 @@ def _keyboard(prepared: PreparedSummary, language: str | None) -> InlineKeyboard
     return keyboards.offer_break(language) if prepared.summary.is_hard_week else None
 
 
-async def show_summary(turn: Turn) -> str:
+async def show_summary(exchange: Exchange) -> str:
     """/summary (the last 7 days) or /summary month (the last 30): a chart with its words."""
-    days = PERIODS.get(turn.args[0].lower() if turn.args else "")
+    days = PERIODS.get(exchange.args[0].lower() if exchange.args else "")
     if days is None:
-        await turn.say(turn.t("summary.command.usage"))
-        return KEEP
-    assert turn.user.id is not None
-    zone = turn.user.time_zone
+        await exchange.say(exchange.t("summary.command.usage"))
+        return UNCHANGED
+    assert exchange.user.id is not None
+    zone = exchange.user.time_zone
     if zone is None:  # days in UTC until they tell us their zone, and we say so
-        await turn.say(turn.t("summary.command.no_time_zone"))
+        await exchange.say(exchange.t("summary.command.no_time_zone"))
     prepared = await prepare_summary(
-        turn.session,
-        user_id=turn.user.id,
+        exchange.session,
+        user_id=exchange.user.id,
         zone=zone or UTC_ZONE,
-        period_end=turn.now,
+        period_end=exchange.now,
         days=days,
-        language=turn.language,
+        language=exchange.language,
     )
-    keyboard = _keyboard(prepared, turn.language)
+    keyboard = _keyboard(prepared, exchange.language)
     if prepared.chart is None:
-        await turn.say(prepared.text, keyboard)
-        return KEEP
+        await exchange.say(prepared.text, keyboard)
+        return UNCHANGED
     caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
     # the chart is drawn after the commit, in a worker thread
-    await turn.send_photo(prepared.render, caption, None if rest else keyboard)
+    await exchange.send_photo(prepared.render, caption, None if rest else keyboard)
     if rest:
-        await turn.say(rest, keyboard)
-    return KEEP
+        await exchange.say(rest, keyboard)
+    return UNCHANGED
 
 
 async def send_summary(
@@ -99,7 +99,7 @@ async def send_summary(
     return message.message_id
 
 
-async def send_scheduled_summary(app: KBApplication, claimed: Claimed) -> int:
+async def send_scheduled_summary(app: KBApplication, claimed: ClaimedDelivery) -> int:
     """Send one person's weekly summary of the 7 local days ending at its due time."""
     services = cast(Services, app.bot_data[SERVICES_KEY])
     async with services.sessions() as session:  # read only, and closed before drawing

@@ -445,7 +445,7 @@ class FrozenClock:
 
 async def bare_sends(bot: Any, plans: list[ZonePlan], users: int, concurrency: int) -> None:
     """Baseline: the same prompt to every person through the same bot, no database."""
-    from bot.storage.deliveries import Claimed
+    from bot.storage.deliveries import ClaimedDelivery
     from handlers.checkin import send_prompt
 
     people = iter(range(users))
@@ -455,7 +455,7 @@ async def bare_sends(bot: Any, plans: list[ZonePlan], users: int, concurrency: i
             uid, tg, name, plan = person(index, plans)
             await send_prompt(
                 bot,
-                Claimed(
+                ClaimedDelivery(
                     id=users + uid,
                     user_id=uid,
                     kind="checkin",
@@ -551,7 +551,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
 
     from bot.app import build_application
     from bot.config import Secret, Settings
-    from bot.context import SERVICES_KEY, KBContext, Services
+    from bot.context import SERVICES_KEY, BotContext, Services
     from bot.delivery.dispatch import dispatch_due
     from bot.emulator import BotApiEmulator
     from bot.jobs import DISPATCH_JOB, REPAIR_JOB
@@ -596,10 +596,10 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
     services: Services = app.bot_data[SERVICES_KEY]
     assert app.job_queue is not None
 
-    def job_context(name: str) -> tuple[Any, KBContext]:
+    def job_context(name: str) -> tuple[Any, BotContext]:
         assert app.job_queue is not None
         (job,) = app.job_queue.get_jobs_by_name(name)
-        return job, KBContext.from_job(job, app)
+        return job, BotContext.from_job(job, app)
 
     # the two parts of post_init that grow with the number of people, timed on their own
     from bot.storage.db import migrate

@@ -152,10 +152,10 @@ class Seeder:
         return rows
 
     def _rating(
-        self, rows: Rows, user_id: int, value: int, kind: str, at: datetime, brk: int | None
+        self, rows: Rows, user_id: int, value: int, kind: str, at: datetime, break_row: int | None
     ) -> int:
         self.rating_id += 1
-        rows.ratings.append((self.rating_id, user_id, value, kind, None, at, brk))
+        rows.ratings.append((self.rating_id, user_id, value, kind, None, at, break_row))
         return self.rating_id
 
     def _person(self, user_id: int, zone: str, rows: Rows) -> None:

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.core.delivery_rules import retry_delay
 from bot.delivery.planning import is_paused, plan_checkin, plan_summary
 from bot.storage.db import SessionFactory
-from bot.storage.deliveries import SNOOZE_MARK, Claimed, claim_due, release_stale_claims
+from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery, claim_due, release_stale_claims
 from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, User
 
 log = logging.getLogger(__name__)
@@ -31,11 +31,11 @@ MAX_ATTEMPTS = 5
 SUMMARY_GRACE = timedelta(hours=6)
 
 
-Sender = Callable[[Claimed], Awaitable[int]]
+Sender = Callable[[ClaimedDelivery], Awaitable[int]]
 
 
 @dataclass
-class Outcome:
+class SendOutcome:
     """What happened to one claimed delivery."""
 
     status: DeliveryStatus
@@ -57,7 +57,7 @@ class DispatchReport:
     uncertain: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: SendOutcome) -> None:
         """Count one outcome."""
         self.by_status[outcome.status] = self.by_status.get(outcome.status, 0) + 1
         if outcome.status == DeliveryStatus.SENT:
@@ -80,53 +80,53 @@ def _never_reached(exc: NetworkError) -> bool:
     return True  # the server answered with an error (5xx): nothing was sent
 
 
-async def _attempt(claimed: Claimed, sender: Sender, now: datetime) -> Outcome:
+async def _attempt(claimed: ClaimedDelivery, sender: Sender, now: datetime) -> SendOutcome:
     try:
         message_id = await sender(claimed)
     except Forbidden as exc:
-        return Outcome(DeliveryStatus.FAILED, detail=exc.message[:200], deactivate_user=True)
+        return SendOutcome(DeliveryStatus.FAILED, detail=exc.message[:200], deactivate_user=True)
     except RetryAfter as exc:
         delay = exc.retry_after
         seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-        return Outcome(
+        return SendOutcome(
             DeliveryStatus.PENDING, retry_at=now + timedelta(seconds=seconds), detail="429"
         )
     except TimedOut as exc:
         if "not* sent" in exc.message:  # the request never left (pool timeout)
-            return Outcome(DeliveryStatus.PENDING, retry_at=now + retry_delay(claimed.attempts))
+            return SendOutcome(DeliveryStatus.PENDING, retry_at=now + retry_delay(claimed.attempts))
         # the request may have reached Telegram: never risk a second copy
-        return Outcome(DeliveryStatus.UNCERTAIN, detail="timed out")
+        return SendOutcome(DeliveryStatus.UNCERTAIN, detail="timed out")
     except BadRequest as exc:
-        return Outcome(DeliveryStatus.FAILED, detail=exc.message[:200])
+        return SendOutcome(DeliveryStatus.FAILED, detail=exc.message[:200])
     except NetworkError as exc:
         if not _never_reached(exc):
-            return Outcome(DeliveryStatus.UNCERTAIN, detail=exc.message[:200])
+            return SendOutcome(DeliveryStatus.UNCERTAIN, detail=exc.message[:200])
         if claimed.attempts >= MAX_ATTEMPTS:
-            return Outcome(DeliveryStatus.FAILED, detail=f"gave up: {exc.message}"[:200])
-        return Outcome(
+            return SendOutcome(DeliveryStatus.FAILED, detail=f"gave up: {exc.message}"[:200])
+        return SendOutcome(
             DeliveryStatus.PENDING,
             retry_at=now + retry_delay(claimed.attempts),
             detail=exc.message[:200],
         )
     except Exception as exc:  # a bug in one sender must not stop everyone else's deliveries
         log.exception("delivery %s failed", claimed.id)
-        return Outcome(DeliveryStatus.FAILED, detail=f"error: {type(exc).__name__}")
-    return Outcome(DeliveryStatus.SENT, message_id=message_id)
+        return SendOutcome(DeliveryStatus.FAILED, detail=f"error: {type(exc).__name__}")
+    return SendOutcome(DeliveryStatus.SENT, message_id=message_id)
 
 
-def precheck(claimed: Claimed, *, now: datetime, grace: timedelta) -> Outcome | None:
+def precheck(claimed: ClaimedDelivery, *, now: datetime, grace: timedelta) -> SendOutcome | None:
     """Why this delivery must not be sent now (None: send it)."""
     if not claimed.active:
-        return Outcome(DeliveryStatus.FAILED, detail="inactive")
+        return SendOutcome(DeliveryStatus.FAILED, detail="inactive")
     window = max(grace, SUMMARY_GRACE) if claimed.kind == DeliveryKind.SUMMARY else grace
     if now - claimed.due_at > window:
-        return Outcome(DeliveryStatus.SKIPPED, detail="past the grace window")
+        return SendOutcome(DeliveryStatus.SKIPPED, detail="past the grace window")
     if claimed.kind == DeliveryKind.CHECKIN:
         schedule = claimed.schedule
         if schedule is None or not schedule.enabled:
-            return Outcome(DeliveryStatus.SKIPPED, detail="check-ins off")
+            return SendOutcome(DeliveryStatus.SKIPPED, detail="check-ins off")
         if is_paused(schedule, now):
-            return Outcome(DeliveryStatus.SKIPPED, detail="paused")
+            return SendOutcome(DeliveryStatus.SKIPPED, detail="paused")
     return None
 
 
@@ -150,7 +150,7 @@ async def dispatch_due(
             await release_stale_claims(session, now=moment)
             claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
             await session.commit()
-        decided: dict[int, Outcome] = {}
+        decided: dict[int, SendOutcome] = {}
         for item in claimed:
             reason = precheck(item, now=moment, grace=grace)
             if reason is not None:
@@ -159,7 +159,7 @@ async def dispatch_due(
             break
         report.claimed += len(claimed)
 
-        async def send(item: Claimed) -> tuple[int, Outcome]:
+        async def send(item: ClaimedDelivery) -> tuple[int, SendOutcome]:
             async with limit:
                 return item.id, await _attempt(item, senders[item.kind], now())
 
@@ -174,8 +174,8 @@ async def dispatch_due(
 
 async def _record(
     sessions: SessionFactory,
-    claimed: Sequence[Claimed],
-    outcomes: Mapping[int, Outcome],
+    claimed: Sequence[ClaimedDelivery],
+    outcomes: Mapping[int, SendOutcome],
     now: datetime,
 ) -> None:
     async with sessions() as session:

@@ -1,5 +1,6 @@
-"""Guided conversations: the flow spec, the per-update turn, and the router that reads state."""
+"""Guided conversations: the flow spec, the exchange (one update and its answer), and the router that reads state."""
 
+from bot.flow.exchange import FINISHED, MAX_TEXT, UNCHANGED, Exchange
 from bot.flow.expiry import expire_conversations
 from bot.flow.router import FlowRouter
 from bot.flow.spec import (
@@ -11,20 +12,19 @@ from bot.flow.spec import (
     Step,
     StepFn,
 )
-from bot.flow.turn import END, KEEP, MAX_TEXT, Turn
 
 __all__ = [
-    "END",
-    "KEEP",
+    "FINISHED",
     "MAX_TEXT",
+    "UNCHANGED",
     "ConversationMoved",
     "DangerFn",
+    "Exchange",
     "ExpireFn",
     "FlowRouter",
     "FlowSpec",
     "ResendFn",
     "Step",
     "StepFn",
-    "Turn",
     "expire_conversations",
 ]

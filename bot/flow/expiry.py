@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.context import KBContext
+from bot.context import BotContext
 from bot.flow.spec import FlowSpec
 from bot.storage import crud
 
 
-async def expire_conversations(context: KBContext, flows: Mapping[str, FlowSpec]) -> int:
+async def expire_conversations(context: BotContext, flows: Mapping[str, FlowSpec]) -> int:
     """End every timed-out conversation quietly (a job); returns how many ended."""
     services = context.services
     now = services.clock.now()

@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import BaseHandler
 
-from bot.context import KBContext
+from bot.context import BotContext
 from bot.core.crisis_screen import screen_text
 from bot.delivery.planning import plan_user
+from bot.flow.exchange import Exchange
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn
 from bot.flow.steps import StepRunner
-from bot.flow.turn import Turn
 from bot.storage import crud
 from bot.storage.models import Conversation
 from bot.ui import callbacks
@@ -30,7 +30,7 @@ from bot.ui import callbacks
 log = logging.getLogger(__name__)
 
 
-class FlowRouter(StepRunner, BaseHandler[Update, KBContext, None]):
+class FlowRouter(StepRunner, BaseHandler[Update, BotContext, None]):
     """The one handler for private chats: dispatches by the stored conversation state."""
 
     def __init__(
@@ -74,7 +74,7 @@ class FlowRouter(StepRunner, BaseHandler[Update, KBContext, None]):
         message = update.message or update.edited_message
         return message is not None and chat is not None and chat.type == "private"
 
-    async def _handle(self, update: Update, context: KBContext) -> None:
+    async def _handle(self, update: Update, context: BotContext) -> None:
         services = context.services
         tg_user = update.effective_user
         assert tg_user is not None
@@ -89,145 +89,145 @@ class FlowRouter(StepRunner, BaseHandler[Update, KBContext, None]):
             )
             if reactivated:  # back after blocking the bot: their check-ins start again
                 await plan_user(session, user=user, after=now)
-            turn = Turn(update=update, context=context, session=session, user=user, now=now)
-            turn.conversation = await self._live_conversation(turn)
+            exchange = Exchange(update=update, context=context, session=session, user=user, now=now)
+            exchange.conversation = await self._live_conversation(exchange)
             try:
                 if update.callback_query is not None:
-                    await self._button(turn, update.callback_query)
+                    await self._button(exchange, update.callback_query)
                 elif update.edited_message is not None:
-                    await self._edited(turn, update.edited_message)
+                    await self._edited(exchange, update.edited_message)
                 else:
-                    await self._message(turn)
-                if turn.resumed:
-                    await self._resume(turn)
+                    await self._message(exchange)
+                if exchange.resumed:
+                    await self._resume(exchange)
                 await session.commit()
             except ConversationMoved:
                 # another update (maybe on another instance) moved this conversation first:
                 # this one changes nothing and says nothing, like a double tap
                 await session.rollback()
-                turn.outbox.clear()
-                turn.toast_text = turn.t("fallback.stale_button")
+                exchange.outbox.clear()
+                exchange.toast_text = exchange.t("fallback.stale_button")
         # state first, then what the person sees: a crash in between loses no answer
-        await turn.deliver()
+        await exchange.deliver()
 
-    async def _live_conversation(self, turn: Turn) -> Conversation | None:
-        conversation = await crud.get_conversation(turn.session, user_id=self._uid(turn))
+    async def _live_conversation(self, exchange: Exchange) -> Conversation | None:
+        conversation = await crud.get_conversation(exchange.session, user_id=self._uid(exchange))
         if conversation is None:
             return None
         flow = self.flows.get(conversation.flow)
         if flow is None or conversation.state not in flow.steps:
-            await crud.delete_conversation(turn.session, user_id=self._uid(turn))
+            await crud.delete_conversation(exchange.session, user_id=self._uid(exchange))
             return None
-        if conversation.expires_at <= turn.now:
-            await flow.on_expire(turn.session, conversation, turn.now)
-            await crud.delete_conversation(turn.session, user_id=self._uid(turn))
+        if conversation.expires_at <= exchange.now:
+            await flow.on_expire(exchange.session, conversation, exchange.now)
+            await crud.delete_conversation(exchange.session, user_id=self._uid(exchange))
             return None
         return conversation
 
-    async def _message(self, turn: Turn) -> None:
-        message = turn.update.message
+    async def _message(self, exchange: Exchange) -> None:
+        message = exchange.update.message
         assert message is not None
-        conversation = turn.conversation
+        conversation = exchange.conversation
         step = self._step(conversation)
         text = message.text
         words = text if text is not None else message.caption
         is_command = text is not None and text.startswith("/")
         if is_command and words is not None:
             words = words.partition(" ")[2].strip()  # only what follows the command
-        if words and await self._screened(turn, words, "command" if is_command else None):
+        if words and await self._screened(exchange, words, "command" if is_command else None):
             return
         if is_command:
             assert text is not None
-            await self._command(turn, text)
+            await self._command(exchange, text)
             return
-        if turn.paused:
-            await self.on_paused(turn)
+        if exchange.paused:
+            await self.on_paused(exchange)
             return
         if text is None:
-            await self.on_other_message(turn)
+            await self.on_other_message(exchange)
             if step is not None and conversation is not None:
-                await self._show_step_again(turn, conversation, step, again=False)
+                await self._show_step_again(exchange, conversation, step, again=False)
             return
-        turn.text = text
+        exchange.text = text
         if step is None or conversation is None:
-            await self.on_free_text(turn)
+            await self.on_free_text(exchange)
             return
         if step.on_text is None:
-            await self._show_step_again(turn, conversation, step)
+            await self._show_step_again(exchange, conversation, step)
             return
-        turn.ref = conversation.ref
-        await self._advance(turn, self.flows[conversation.flow], step.on_text)
+        exchange.ref = conversation.ref
+        await self._advance(exchange, self.flows[conversation.flow], step.on_text)
 
-    async def _screened(self, turn: Turn, words: str, place: str | None) -> bool:
+    async def _screened(self, exchange: Exchange, words: str, place: str | None) -> bool:
         """Screen any words the person sent, before anything else sees them."""
         # a worker thread: the first call reads the lexicon and weights, a long message takes ms
         screen = await asyncio.to_thread(screen_text, words)
         if not screen:
             return False
-        conversation = turn.conversation
+        conversation = exchange.conversation
         step = self._step(conversation)
         holds = place is None and step is not None and step.on_text is not None
         if place is None:
             place = f"{conversation.flow}.{conversation.state}" if conversation else "free_text"
-        turn.place = place
-        turn.text = words
-        await self.on_danger(turn, screen, words if holds else None)
+        exchange.place = place
+        exchange.text = words
+        await self.on_danger(exchange, screen, words if holds else None)
         return True
 
-    async def _edited(self, turn: Turn, message: Message) -> None:
+    async def _edited(self, exchange: Exchange, message: Message) -> None:
         """An edited message: screened like any words; otherwise the first version stands."""
         words = message.text or message.caption
         if words:
-            await self._screened(turn, words, "edited")
+            await self._screened(exchange, words, "edited")
 
-    async def _command(self, turn: Turn, text: str) -> None:
+    async def _command(self, exchange: Exchange, text: str) -> None:
         head, *args = text.split()
         command, _, mention = head[1:].partition("@")
         command = command.lower()
-        turn.args = args
-        bot_name = turn.context.bot.username
+        exchange.args = args
+        bot_name = exchange.context.bot.username
         if mention and bot_name and mention.lower() != bot_name.lower():
             return  # addressed to another bot
         if command == "cancel":
-            await self._cancel(turn)
+            await self._cancel(exchange)
             return
         flow = self.commands.get(command)
         if flow is None:
-            await self.on_unknown_command(turn)
+            await self.on_unknown_command(exchange)
             return
-        if turn.paused and not flow.keeps_pause:
-            await self._unpause(turn)  # choosing what to do next answers the pause
-        await self._advance(turn, flow, flow.commands[command])
+        if exchange.paused and not flow.keeps_pause:
+            await self._unpause(exchange)  # choosing what to do next answers the pause
+        await self._advance(exchange, flow, flow.commands[command])
 
-    async def _cancel(self, turn: Turn) -> None:
-        conversation = turn.conversation
+    async def _cancel(self, exchange: Exchange) -> None:
+        conversation = exchange.conversation
         flow = self.flows[conversation.flow] if conversation else None
         if conversation is None or flow is None:
-            await self.on_cancel_nothing(turn)
+            await self.on_cancel_nothing(exchange)
             return
-        if turn.paused:
-            await self._unpause(turn)
-        turn.ref = conversation.ref
+        if exchange.paused:
+            await self._unpause(exchange)
+        exchange.ref = conversation.ref
         if flow.on_cancel is not None:
-            await self._advance(turn, flow, flow.on_cancel)
+            await self._advance(exchange, flow, flow.on_cancel)
         else:
-            await flow.on_expire(turn.session, conversation, turn.now)
-            await crud.delete_conversation(turn.session, user_id=self._uid(turn))
-            await self.on_cancel_nothing(turn)
+            await flow.on_expire(exchange.session, conversation, exchange.now)
+            await crud.delete_conversation(exchange.session, user_id=self._uid(exchange))
+            await self.on_cancel_nothing(exchange)
 
-    async def _button(self, turn: Turn, query: CallbackQuery) -> None:
+    async def _button(self, exchange: Exchange, query: CallbackQuery) -> None:
         data = callbacks.parse(query.data)
         flow = self.by_prefix.get(data.flow) if data else None
-        chat = turn.update.effective_chat
+        chat = exchange.update.effective_chat
         if data is None or flow is None or (chat is not None and chat.type != "private"):
-            await self.on_forged_button(turn)
+            await self.on_forged_button(exchange)
             return
-        turn.callback = data
-        conversation = turn.conversation
+        exchange.callback = data
+        conversation = exchange.conversation
         free = flow.buttons.get(data.action)
         if free is not None:
-            turn.ref = data.ref
-            await self._advance(turn, flow, free)
+            exchange.ref = data.ref
+            await self._advance(exchange, flow, free)
         else:
             step = self._step(conversation)
             fn = step.buttons.get(data.action) if step is not None else None
@@ -239,9 +239,9 @@ class FlowRouter(StepRunner, BaseHandler[Update, KBContext, None]):
                 or (data.state and data.state != conversation.state)
             ):
                 # a double tap, or a button from an earlier step or message
-                await self.on_stale_button(turn)
-            elif turn.paused:  # first: how are they?
-                await self.on_paused(turn)
+                await self.on_stale_button(exchange)
+            elif exchange.paused:  # first: how are they?
+                await self.on_paused(exchange)
             else:
-                turn.ref = data.ref
-                await self._advance(turn, flow, fn)
+                exchange.ref = data.ref
+                await self._advance(exchange, flow, fn)

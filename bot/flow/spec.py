@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.crisis_screen import Screen
-from bot.flow.turn import Turn
+from bot.flow.exchange import Exchange
 from bot.storage.models import Conversation
 from bot.ui import callbacks
 
@@ -18,11 +18,11 @@ class ConversationMoved(Exception):
     """The stored conversation changed while this update was being handled."""
 
 
-StepFn = Callable[[Turn], Awaitable[str]]
+StepFn = Callable[[Exchange], Awaitable[str]]
 ExpireFn = Callable[[AsyncSession, Conversation, datetime], Awaitable[None]]
-ResendFn = Callable[[Turn, str], Awaitable[None]]
+ResendFn = Callable[[Exchange, str], Awaitable[None]]
 # what to do when the screen sees danger: the turn, what it saw, the words to hold for the step
-DangerFn = Callable[[Turn, Screen, str | None], Awaitable[None]]
+DangerFn = Callable[[Exchange, Screen, str | None], Awaitable[None]]
 
 
 async def _nothing_to_clean(_s: AsyncSession, _c: Conversation, _n: datetime) -> None:
@@ -43,7 +43,7 @@ class FlowSpec:
     """A conversation flow: its entry points, its states and how it ends."""
 
     name: str
-    prefix: callbacks.Flow | None = None
+    prefix: callbacks.Prefix | None = None
     commands: Mapping[str, StepFn] = field(default_factory=dict)
     buttons: Mapping[str, StepFn] = field(default_factory=dict)
     steps: Mapping[str, Step] = field(default_factory=dict)

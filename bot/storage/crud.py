@@ -22,7 +22,7 @@ from bot.storage.models import (
 )
 
 
-class Touched(NamedTuple):
+class FoundUser(NamedTuple):
     """A user found or created for an update."""
 
     user: User
@@ -43,7 +43,7 @@ async def touch_user(
     first_name: str,
     language_code: str | None,
     now: datetime,
-) -> Touched:
+) -> FoundUser:
     """Find or create the user and mark them seen and active again."""
     user = await get_user(session, telegram_id=telegram_id)
     created = False
@@ -72,7 +72,7 @@ async def touch_user(
         user.language_code = language_code[:16]
     session.add(user)
     await session.flush()
-    return Touched(user, created, reactivated)
+    return FoundUser(user, created, reactivated)
 
 
 async def set_time_zone(session: AsyncSession, *, user: User, zone: str) -> None:
@@ -127,10 +127,10 @@ async def list_ratings(
 
 async def start_break(session: AsyncSession, *, user_id: int, now: datetime, variant: int) -> Break:
     """Create a new break in progress."""
-    brk = Break(user_id=user_id, started_at=now, variant=variant)
-    session.add(brk)
+    break_row = Break(user_id=user_id, started_at=now, variant=variant)
+    session.add(break_row)
     await session.flush()
-    return brk
+    return break_row
 
 
 async def count_breaks(session: AsyncSession, *, user_id: int) -> int:
@@ -159,14 +159,14 @@ async def list_breaks(
 
 
 async def end_break(
-    session: AsyncSession, *, brk: Break, status: BreakStatus, now: datetime
+    session: AsyncSession, *, break_row: Break, status: BreakStatus, now: datetime
 ) -> None:
     """Mark a break completed or abandoned (once)."""
-    if brk.status != BreakStatus.IN_PROGRESS:
+    if break_row.status != BreakStatus.IN_PROGRESS:
         return
-    brk.status = status
-    brk.ended_at = now
-    session.add(brk)
+    break_row.status = status
+    break_row.ended_at = now
+    session.add(break_row)
     await session.flush()
 
 

@@ -97,7 +97,7 @@ async def pending_delivery(session: AsyncSession, *, user_id: int, kind: str) ->
 
 
 @dataclass(frozen=True)
-class Claimed:
+class ClaimedDelivery:
     """A delivery this instance has claimed, with what is needed to send it."""
 
     id: int
@@ -116,7 +116,7 @@ class Claimed:
 
 async def claim_due(
     session: AsyncSession, *, now: datetime, instance: str, limit: int
-) -> list[Claimed]:
+) -> list[ClaimedDelivery]:
     """Atomically take up to ``limit`` due deliveries for this instance."""
     due = (
         sa.select(col(Delivery.id))
@@ -156,7 +156,7 @@ async def claim_due(
         .order_by(col(Delivery.next_attempt_at))
     )
     return [
-        Claimed(
+        ClaimedDelivery(
             id=d.id,
             user_id=d.user_id,
             kind=d.kind,

@@ -17,7 +17,7 @@ from enum import StrEnum
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 
-class Flow(StrEnum):
+class Prefix(StrEnum):
     """Prefixes: one per conversation flow or family of buttons."""
 
     ONBOARDING = "o"
@@ -31,18 +31,18 @@ class Flow(StrEnum):
 
 
 # the actions each prefix may carry; parsing rejects any other
-ACTIONS: dict[Flow, frozenset[str]] = {
-    Flow.ONBOARDING: frozenset({"tz", "tzother"}),
-    Flow.BREAK: frozenset(
+ACTIONS: dict[Prefix, frozenset[str]] = {
+    Prefix.ONBOARDING: frozenset({"tz", "tzother"}),
+    Prefix.BREAK: frozenset(
         {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done"}
     ),
-    Flow.MOOD: frozenset({"start", "rate", "skip", "tag", "done"}),
-    Flow.MENU: frozenset({"urgent", "help"}),
+    Prefix.MOOD: frozenset({"start", "rate", "skip", "tag", "done"}),
+    Prefix.MENU: frozenset({"urgent", "help"}),
     # the answers to "are you safe right now?"; ref is the screen hit
-    Flow.SAFETY: frozenset({"danger", "struggle", "okay", "back"}),
-    Flow.SAFETY_PLAN: frozenset({"start", "skip", "stop", "edit", "part", "done"}),
-    Flow.CHECKIN: frozenset({"rate", "tag", "done", "snooze", "notnow", "break", "skip"}),
-    Flow.SETTINGS: frozenset(
+    Prefix.SAFETY: frozenset({"danger", "struggle", "okay", "back"}),
+    Prefix.SAFETY_PLAN: frozenset({"start", "skip", "stop", "edit", "part", "done"}),
+    Prefix.CHECKIN: frozenset({"rate", "tag", "done", "snooze", "notnow", "break", "skip"}),
+    Prefix.SETTINGS: frozenset(
         {
             "on",
             "off",
@@ -70,7 +70,7 @@ _PATTERN = re.compile(
 class Callback:
     """One parsed button press."""
 
-    flow: Flow
+    flow: Prefix
     action: str
     ref: int = 0
     value: str = ""
@@ -103,7 +103,7 @@ def parse(data: str | None) -> Callback | None:
     if match is None:
         return None
     try:
-        flow = Flow(match["flow"])
+        flow = Prefix(match["flow"])
     except ValueError:
         return None
     if match["action"] not in ACTIONS[flow]:
@@ -111,6 +111,6 @@ def parse(data: str | None) -> Callback | None:
     return Callback(flow, match["action"], int(match["ref"]), match["value"], match["state"] or "")
 
 
-def pattern(flow: Flow) -> str:
+def pattern(flow: Prefix) -> str:
     """A regex matching callback data of one prefix (for handler registration)."""
     return rf"^{flow.value}:"

@@ -9,12 +9,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
 from bot.core.timezones import COMMON_ZONES
-from bot.ui.callbacks import Callback, Flow, parse
+from bot.ui.callbacks import Callback, Prefix, parse
 from bot.ui.texts import t
 
 
 def button(
-    label: str, flow: Flow, action: str, ref: int = 0, value: str = ""
+    label: str, flow: Prefix, action: str, ref: int = 0, value: str = ""
 ) -> InlineKeyboardButton:
     """One button carrying validated callback data."""
     return InlineKeyboardButton(label, callback_data=Callback(flow, action, ref, value).encode())
@@ -26,7 +26,7 @@ def markup(*rows: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup:
 
 
 def mood_scale(
-    flow: Flow,
+    flow: Prefix,
     action: str,
     ref: int,
     language: str | None,
@@ -48,14 +48,14 @@ def next_or_stop(ref: int, language: str | None) -> InlineKeyboardMarkup:
     """The pacing buttons of a break step."""
     return markup(
         [
-            button(t("buttons.next", language), Flow.BREAK, "next", ref),
-            button(t("buttons.stop", language), Flow.BREAK, "stop", ref),
+            button(t("buttons.next", language), Prefix.BREAK, "next", ref),
+            button(t("buttons.stop", language), Prefix.BREAK, "stop", ref),
         ]
     )
 
 
 def skip_or_stop(
-    flow: Flow, ref: int, language: str | None, *, stop: bool = True
+    flow: Prefix, ref: int, language: str | None, *, stop: bool = True
 ) -> InlineKeyboardMarkup:
     """Skip (and Stop) under a free-text question."""
     row = [button(t("buttons.skip", language), flow, "skip", ref)]
@@ -67,11 +67,11 @@ def skip_or_stop(
 def time_zones(language: str | None) -> InlineKeyboardMarkup:
     """The common time zones, two per row, plus 'type it'."""
     buttons = [
-        button(label, Flow.ONBOARDING, "tz", 0, str(index))
+        button(label, Prefix.ONBOARDING, "tz", 0, str(index))
         for index, (label, _zone) in enumerate(COMMON_ZONES)
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([button(t("buttons.other_zone", language), Flow.ONBOARDING, "tzother")])
+    rows.append([button(t("buttons.other_zone", language), Prefix.ONBOARDING, "tzother")])
     return markup(*rows)
 
 
@@ -79,10 +79,10 @@ def menu(language: str | None) -> InlineKeyboardMarkup:
     """The main actions."""
     return markup(
         [
-            button(t("buttons.start_break", language), Flow.BREAK, "start"),
-            button(t("buttons.rate_mood", language), Flow.MOOD, "start"),
+            button(t("buttons.start_break", language), Prefix.BREAK, "start"),
+            button(t("buttons.rate_mood", language), Prefix.MOOD, "start"),
         ],
-        [button(t("buttons.urgent", language), Flow.MENU, "urgent")],
+        [button(t("buttons.urgent", language), Prefix.MENU, "urgent")],
     )
 
 
@@ -90,8 +90,8 @@ def offer_break(language: str | None) -> InlineKeyboardMarkup:
     """'Take a break', or 'no thanks'."""
     return markup(
         [
-            button(t("buttons.start_break", language), Flow.BREAK, "start"),
-            button(t("buttons.no_thanks", language), Flow.BREAK, "nothanks"),
+            button(t("buttons.start_break", language), Prefix.BREAK, "start"),
+            button(t("buttons.no_thanks", language), Prefix.BREAK, "nothanks"),
         ]
     )
 
@@ -99,8 +99,8 @@ def offer_break(language: str | None) -> InlineKeyboardMarkup:
 def grounding(ref: int, language: str | None) -> InlineKeyboardMarkup:
     """The grounding alternative offered after a break that didn't help, or done."""
     return markup(
-        [button(t("break.grounding_button", language), Flow.BREAK, "ground", ref)],
-        [button(t("buttons.done", language), Flow.BREAK, "done", ref)],
+        [button(t("break.grounding_button", language), Prefix.BREAK, "ground", ref)],
+        [button(t("buttons.done", language), Prefix.BREAK, "done", ref)],
     )
 
 
@@ -108,8 +108,8 @@ def after_break(ref: int, language: str | None) -> InlineKeyboardMarkup:
     """Under a break's closing words: another break, or done."""
     return markup(
         [
-            button(t("buttons.another_break", language), Flow.BREAK, "start"),
-            button(t("buttons.done", language), Flow.BREAK, "done", ref),
+            button(t("buttons.another_break", language), Prefix.BREAK, "start"),
+            button(t("buttons.done", language), Prefix.BREAK, "done", ref),
         ]
     )
 
@@ -129,21 +129,25 @@ def private_chat(bot_username: str, language: str | None) -> InlineKeyboardMarku
 
 def checkin_prompt(delivery_id: int, language: str | None) -> InlineKeyboardMarkup:
     """A check-in: 0–10, snooze and not now (buttons work whenever they are tapped)."""
-    numbers = [button(str(n), Flow.CHECKIN, "rate", delivery_id, str(n)) for n in range(11)]
+    numbers = [button(str(n), Prefix.CHECKIN, "rate", delivery_id, str(n)) for n in range(11)]
     later = [
         button(
-            t(f"buttons.checkin.snooze_{m}", language), Flow.CHECKIN, "snooze", delivery_id, str(m)
+            t(f"buttons.checkin.snooze_{m}", language),
+            Prefix.CHECKIN,
+            "snooze",
+            delivery_id,
+            str(m),
         )
         for m in SNOOZE_MINUTES
     ]
     later.append(
-        button(t("buttons.checkin.not_now", language), Flow.CHECKIN, "notnow", delivery_id)
+        button(t("buttons.checkin.not_now", language), Prefix.CHECKIN, "notnow", delivery_id)
     )
     return markup(numbers[:6], numbers[6:], later)
 
 
 def feeling_tags(
-    rating_id: int, chosen: set[str], language: str | None, flow: Flow = Flow.CHECKIN
+    rating_id: int, chosen: set[str], language: str | None, flow: Prefix = Prefix.CHECKIN
 ) -> InlineKeyboardMarkup:
     """Feeling tags to toggle (chosen ones ticked), and Done (for a check-in or a /mood)."""
     tags = [
@@ -162,7 +166,7 @@ def feeling_tags(
 
 
 def stamp_state(
-    keyboard: InlineKeyboardMarkup | None, flow: Flow, actions: frozenset[str], state: str
+    keyboard: InlineKeyboardMarkup | None, flow: Prefix, actions: frozenset[str], state: str
 ) -> InlineKeyboardMarkup | None:
     """The keyboard with ``state`` written into its step buttons (``actions`` of ``flow``)."""
     if keyboard is None:

@@ -8,7 +8,7 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.schedule import PAUSE_CHOICES, WEEKDAYS_ALL, WEEKDAYS_WEEKEND, WEEKDAYS_WORK
-from bot.ui.callbacks import Flow
+from bot.ui.callbacks import Prefix
 from bot.ui.keyboards import button, markup, menu
 from bot.ui.texts import t
 
@@ -38,7 +38,7 @@ def _ticked(label: str, chosen: bool) -> str:
 
 
 def _settings(key: str, action: str, value: str, language: str | None) -> InlineKeyboardButton:
-    return button(t(key, language), Flow.SETTINGS, action, 0, value)
+    return button(t(key, language), Prefix.SETTINGS, action, 0, value)
 
 
 def _back(language: str | None) -> list[InlineKeyboardButton]:
@@ -88,7 +88,7 @@ def settings_times(times: Sequence[time], language: str | None) -> InlineKeyboar
     toggles = [
         button(
             _ticked(f"{at:%H:%M}", at in chosen),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "time",
             0,
             ("r" if at in chosen else "a") + time_value(at),
@@ -105,7 +105,7 @@ def settings_days(weekdays: frozenset[int], language: str | None) -> InlineKeybo
     presets = [
         button(
             _ticked(t(_DAY_PRESET_LABELS[key], language), weekdays == days),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "days",
             0,
             key,
@@ -115,7 +115,7 @@ def settings_days(weekdays: frozenset[int], language: str | None) -> InlineKeybo
     toggles = [
         button(
             _ticked(t(f"buttons.settings.day.{day}", language), day in weekdays),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "days",
             0,
             ("r" if day in weekdays else "a") + str(day),
@@ -133,7 +133,7 @@ def settings_quiet(current: tuple[time, time] | None, language: str | None) -> I
                 t("settings.range", language, start=f"{start:%H:%M}", end=f"{end:%H:%M}"),
                 current == (start, end),
             ),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "quiet",
             0,
             quiet_value(start, end),
@@ -142,7 +142,7 @@ def settings_quiet(current: tuple[time, time] | None, language: str | None) -> I
     ]
     none = button(
         _ticked(t("buttons.settings.no_quiet", language), current is None),
-        Flow.SETTINGS,
+        Prefix.SETTINGS,
         "quiet",
         0,
         "none",
@@ -157,14 +157,14 @@ def settings_summary(
     switch = [
         button(
             _ticked(t("buttons.settings.summary_on", language), enabled),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "sum",
             0,
             "on",
         ),
         button(
             _ticked(t("buttons.settings.summary_off", language), not enabled),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "sum",
             0,
             "off",
@@ -173,7 +173,7 @@ def settings_summary(
     days = [
         button(
             _ticked(t(f"buttons.settings.day.{day}", language), enabled and day == weekday),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "sum",
             0,
             f"d{day}",
@@ -183,7 +183,7 @@ def settings_summary(
     times = [
         button(
             _ticked(f"{preset:%H:%M}", enabled and preset == at),
-            Flow.SETTINGS,
+            Prefix.SETTINGS,
             "sum",
             0,
             "t" + time_value(preset),

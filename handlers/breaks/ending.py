@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.flow import END, KEEP, Turn
+from bot.flow import FINISHED, UNCHANGED, Exchange
 from bot.storage import crud
 from bot.storage.models import BreakStatus, Conversation, RatingKind
 from bot.ui import keyboards
@@ -17,22 +17,22 @@ from handlers.breaks.steps import (
 from handlers.common import mood_from_button, mood_from_text
 
 
-async def mood_after(turn: Turn) -> str:
+async def mood_after(exchange: Exchange) -> str:
     """A 0–10 button after the break: store it and close."""
-    value = await mood_from_button(turn)
-    return KEEP if value is None else await finish(turn, value)
+    value = await mood_from_button(exchange)
+    return UNCHANGED if value is None else await finish(exchange, value)
 
 
-async def mood_after_text(turn: Turn) -> str:
+async def mood_after_text(exchange: Exchange) -> str:
     """A typed number after the break."""
-    value = await mood_from_text(turn)
-    return KEEP if value is None else await finish(turn, value)
+    value = await mood_from_text(exchange)
+    return UNCHANGED if value is None else await finish(exchange, value)
 
 
-async def skip_after(turn: Turn) -> str:
+async def skip_after(exchange: Exchange) -> str:
     """Finish without the last rating."""
-    await turn.close_buttons()
-    return await finish(turn, None)
+    await exchange.close_buttons()
+    return await finish(exchange, None)
 
 
 def closing_key(before: int | None, after: int | None) -> str:
@@ -46,58 +46,69 @@ def closing_key(before: int | None, after: int | None) -> str:
     return "break.closing_lower"
 
 
-async def finish(turn: Turn, value: int | None) -> str:
-    brk = (
-        await rate(turn, value, RatingKind.BREAK_AFTER)
+async def finish(exchange: Exchange, value: int | None) -> str:
+    break_row = (
+        await rate(exchange, value, RatingKind.BREAK_AFTER)
         if value is not None
-        else await current(turn)
+        else await current(exchange)
     )
-    await crud.end_break(turn.session, brk=brk, status=BreakStatus.COMPLETED, now=turn.now)
-    key = closing_key(brk.mood_before, brk.mood_after)
-    text = turn.t(key, variant=brk.variant, before=brk.mood_before, after=brk.mood_after)
+    await crud.end_break(
+        exchange.session, break_row=break_row, status=BreakStatus.COMPLETED, now=exchange.now
+    )
+    key = closing_key(break_row.mood_before, break_row.mood_after)
+    text = exchange.t(
+        key, variant=break_row.variant, before=break_row.mood_before, after=break_row.mood_after
+    )
     if key == "break.closing_lower":
-        await turn.say(text)
-        await turn.say(
-            turn.t("break.grounding_offer"), keyboards.grounding(turn.ref, turn.language)
+        await exchange.say(text)
+        await exchange.say(
+            exchange.t("break.grounding_offer"),
+            keyboards.grounding(exchange.ref, exchange.language),
         )
     else:
-        await turn.say(text, keyboards.after_break(turn.ref, turn.language))
-    return END
+        await exchange.say(text, keyboards.after_break(exchange.ref, exchange.language))
+    return FINISHED
 
 
-async def done(turn: Turn) -> str:
+async def done(exchange: Exchange) -> str:
     """'Done' after a break: a warm goodbye, and the buttons go."""
-    await turn.close_buttons()
-    await turn.say(turn.t("break.done"))
-    return KEEP
+    await exchange.close_buttons()
+    await exchange.say(exchange.t("break.done"))
+    return UNCHANGED
 
 
-async def grounding(turn: Turn) -> str:
+async def grounding(exchange: Exchange) -> str:
     """The grounding exercise offered after a hard break (any time later too)."""
-    await turn.close_buttons()
-    await turn.say(turn.t("break.grounding"))
-    return KEEP
+    await exchange.close_buttons()
+    await exchange.say(exchange.t("break.grounding"))
+    return UNCHANGED
 
 
-async def stop(turn: Turn) -> str:
+async def stop(exchange: Exchange) -> str:
     """'Stop for now' or /cancel: keep what was done, end gently."""
-    await turn.close_buttons()
-    brk = await current(turn)
-    await crud.end_break(turn.session, brk=brk, status=BreakStatus.ABANDONED, now=turn.now)
-    nothing_yet = brk.mood_before is None and brk.steps_reached <= 1 and not brk.difficulty
-    await turn.say(turn.t("break.stopped_early" if nothing_yet else "break.stopped"))
-    return END
+    await exchange.close_buttons()
+    break_row = await current(exchange)
+    await crud.end_break(
+        exchange.session, break_row=break_row, status=BreakStatus.ABANDONED, now=exchange.now
+    )
+    nothing_yet = (
+        break_row.mood_before is None and break_row.steps_reached <= 1 and not break_row.difficulty
+    )
+    await exchange.say(exchange.t("break.stopped_early" if nothing_yet else "break.stopped"))
+    return FINISHED
 
 
-async def no_thanks(turn: Turn) -> str:
+async def no_thanks(exchange: Exchange) -> str:
     """'No thanks' to an offered break: a kind word, nothing else."""
-    await turn.close_buttons(turn.t("buttons.no_thanks"))
-    await turn.say(turn.t("break.no_thanks"))
-    return KEEP
+    await exchange.close_buttons(exchange.t("buttons.no_thanks"))
+    await exchange.say(exchange.t("break.no_thanks"))
+    return UNCHANGED
 
 
 async def expire(session: AsyncSession, conversation: Conversation, now: datetime) -> None:
     """A break left unfinished: stored as abandoned, quietly."""
-    brk = await crud.get_break(session, break_id=conversation.ref, user_id=conversation.user_id)
-    if brk is not None:
-        await crud.end_break(session, brk=brk, status=BreakStatus.ABANDONED, now=now)
+    break_row = await crud.get_break(
+        session, break_id=conversation.ref, user_id=conversation.user_id
+    )
+    if break_row is not None:
+        await crud.end_break(session, break_row=break_row, status=BreakStatus.ABANDONED, now=now)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.flow import FlowSpec, Step, Turn
-from bot.ui.callbacks import Flow
+from bot.flow import Exchange, FlowSpec, Step
+from bot.ui.callbacks import Prefix
 from handlers.breaks.ending import (
     done,
     expire,
@@ -32,16 +32,16 @@ from handlers.breaks.steps import (
 )
 
 
-async def resend(turn: Turn, state: str) -> None:
+async def resend(exchange: Exchange, state: str) -> None:
     """Show a break step again with its buttons (after a pause for the person's safety)."""
-    await show_state(turn, BreakState(state))
+    await show_state(exchange, BreakState(state))
 
 
 def build_flow() -> FlowSpec:
     """The break conversation."""
     return FlowSpec(
         name=BREAK_FLOW_NAME,
-        prefix=Flow.BREAK,
+        prefix=Prefix.BREAK,
         commands={"break": start_break},
         buttons={"start": start_break, "ground": grounding, "nothanks": no_thanks, "done": done},
         steps={

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.flow import KEEP, Turn
+from bot.flow import UNCHANGED, Exchange
 from bot.storage import crud
 from bot.storage.models import Break, RatingKind
 from bot.ui import keyboards
-from bot.ui.callbacks import Flow
+from bot.ui.callbacks import Prefix
 from handlers.common import mood_from_button, mood_from_text
 
 
@@ -30,52 +30,56 @@ ORDER = list(BreakState)
 BREAK_FLOW_NAME = "break"
 
 
-async def current(turn: Turn) -> Break:
-    assert turn.user.id is not None
-    brk = await crud.get_break(turn.session, break_id=turn.ref, user_id=turn.user.id)
-    if brk is None:
-        raise LookupError(f"break {turn.ref} not found")
-    return brk
+async def current(exchange: Exchange) -> Break:
+    assert exchange.user.id is not None
+    break_row = await crud.get_break(
+        exchange.session, break_id=exchange.ref, user_id=exchange.user.id
+    )
+    if break_row is None:
+        raise LookupError(f"break {exchange.ref} not found")
+    return break_row
 
 
-async def reach(turn: Turn, brk: Break, state: BreakState) -> None:
-    brk.last_step = state.value
-    brk.steps_reached = max(brk.steps_reached, ORDER.index(state) + 1)
-    turn.session.add(brk)
-    await turn.session.flush()
+async def reach(exchange: Exchange, break_row: Break, state: BreakState) -> None:
+    break_row.last_step = state.value
+    break_row.steps_reached = max(break_row.steps_reached, ORDER.index(state) + 1)
+    exchange.session.add(break_row)
+    await exchange.session.flush()
 
 
-async def ask_before(turn: Turn, brk: Break) -> str:
-    await turn.say(
-        turn.t("break.ask_before", scale=turn.t("mood.scale")),
-        keyboards.mood_scale(Flow.BREAK, "before", turn.ref, turn.language, stop=True),
+async def ask_before(exchange: Exchange, break_row: Break) -> str:
+    await exchange.say(
+        exchange.t("break.ask_before", scale=exchange.t("mood.scale")),
+        keyboards.mood_scale(Prefix.BREAK, "before", exchange.ref, exchange.language, stop=True),
     )
     return BreakState.MOOD_BEFORE
 
 
-async def start_break(turn: Turn) -> str:
+async def start_break(exchange: Exchange) -> str:
     """/break or the menu button: begin a new break, or pick up the one under way."""
-    conversation = turn.conversation
+    conversation = exchange.conversation
     if conversation is not None and conversation.flow == BREAK_FLOW_NAME:
-        await turn.say(turn.t("break.already_in"))
-        turn.ref = conversation.ref
-        await show_state(turn, BreakState(conversation.state))
-        return KEEP
-    assert turn.user.id is not None
+        await exchange.say(exchange.t("break.already_in"))
+        exchange.ref = conversation.ref
+        await show_state(exchange, BreakState(conversation.state))
+        return UNCHANGED
+    assert exchange.user.id is not None
     # each break takes the next wording of every step, so repeated breaks don't feel canned
-    taken = await crud.count_breaks(turn.session, user_id=turn.user.id)
-    brk = await crud.start_break(turn.session, user_id=turn.user.id, now=turn.now, variant=taken)
-    assert brk.id is not None
-    turn.ref = brk.id
-    await turn.say(turn.t("break.intro", variant=brk.variant))
-    return await ask_before(turn, brk)
+    taken = await crud.count_breaks(exchange.session, user_id=exchange.user.id)
+    break_row = await crud.start_break(
+        exchange.session, user_id=exchange.user.id, now=exchange.now, variant=taken
+    )
+    assert break_row.id is not None
+    exchange.ref = break_row.id
+    await exchange.say(exchange.t("break.intro", variant=break_row.variant))
+    return await ask_before(exchange, break_row)
 
 
-async def show_state(turn: Turn, state: BreakState) -> None:
+async def show_state(exchange: Exchange, state: BreakState) -> None:
     """Show one state of the break again, with its buttons."""
-    brk = await current(turn)
+    break_row = await current(exchange)
     if state in PRACTICE:
-        await show_practice(turn, brk, state)
+        await show_practice(exchange, break_row, state)
         return
     prompts = {
         BreakState.MOOD_BEFORE: ask_before,
@@ -83,12 +87,13 @@ async def show_state(turn: Turn, state: BreakState) -> None:
         BreakState.NEED: ask_need,
         BreakState.MOOD_AFTER: ask_after,
     }
-    await prompts[state](turn, brk)
+    await prompts[state](exchange, break_row)
 
 
-async def ask_difficulty(turn: Turn, brk: Break) -> str:
-    await turn.say(
-        turn.t("break.ask_difficulty"), keyboards.skip_or_stop(Flow.BREAK, turn.ref, turn.language)
+async def ask_difficulty(exchange: Exchange, break_row: Break) -> str:
+    await exchange.say(
+        exchange.t("break.ask_difficulty"),
+        keyboards.skip_or_stop(Prefix.BREAK, exchange.ref, exchange.language),
     )
     return BreakState.DIFFICULTY
 
@@ -101,116 +106,123 @@ PRACTICE = {
 }
 
 
-async def show_practice(turn: Turn, brk: Break, state: BreakState) -> str:
+async def show_practice(exchange: Exchange, break_row: Break, state: BreakState) -> str:
     key, offset = PRACTICE[state]
-    await reach(turn, brk, state)
-    await turn.say(
-        turn.t(key, variant=brk.variant + offset), keyboards.next_or_stop(turn.ref, turn.language)
+    await reach(exchange, break_row, state)
+    await exchange.say(
+        exchange.t(key, variant=break_row.variant + offset),
+        keyboards.next_or_stop(exchange.ref, exchange.language),
     )
     return state
 
 
-async def ask_need(turn: Turn, brk: Break) -> str:
-    await reach(turn, brk, BreakState.NEED)
-    await turn.say(
-        turn.t("break.ask_need"), keyboards.skip_or_stop(Flow.BREAK, turn.ref, turn.language)
+async def ask_need(exchange: Exchange, break_row: Break) -> str:
+    await reach(exchange, break_row, BreakState.NEED)
+    await exchange.say(
+        exchange.t("break.ask_need"),
+        keyboards.skip_or_stop(Prefix.BREAK, exchange.ref, exchange.language),
     )
     return BreakState.NEED
 
 
-async def ask_after(turn: Turn, brk: Break) -> str:
-    await reach(turn, brk, BreakState.MOOD_AFTER)
-    await turn.say(
-        turn.t("break.ask_after", scale=turn.t("mood.scale")),
-        keyboards.mood_scale(Flow.BREAK, "after", turn.ref, turn.language, stop=True),
+async def ask_after(exchange: Exchange, break_row: Break) -> str:
+    await reach(exchange, break_row, BreakState.MOOD_AFTER)
+    await exchange.say(
+        exchange.t("break.ask_after", scale=exchange.t("mood.scale")),
+        keyboards.mood_scale(Prefix.BREAK, "after", exchange.ref, exchange.language, stop=True),
     )
     return BreakState.MOOD_AFTER
 
 
-async def rate(turn: Turn, value: int, kind: RatingKind) -> Break:
-    brk = await current(turn)
-    assert turn.user.id is not None
+async def rate(exchange: Exchange, value: int, kind: RatingKind) -> Break:
+    break_row = await current(exchange)
+    assert exchange.user.id is not None
     stored = await crud.add_rating(
-        turn.session, user_id=turn.user.id, value=value, kind=kind, now=turn.now, break_id=brk.id
+        exchange.session,
+        user_id=exchange.user.id,
+        value=value,
+        kind=kind,
+        now=exchange.now,
+        break_id=break_row.id,
     )
     if stored is not None:
         if kind == RatingKind.BREAK_BEFORE:
-            brk.mood_before = value
+            break_row.mood_before = value
         else:
-            brk.mood_after = value
-        turn.session.add(brk)
-    return brk
+            break_row.mood_after = value
+        exchange.session.add(break_row)
+    return break_row
 
 
-async def mood_before(turn: Turn) -> str:
+async def mood_before(exchange: Exchange) -> str:
     """A 0–10 button before the break: store it and move on to the difficulty."""
-    value = await mood_from_button(turn)
-    return KEEP if value is None else await after_before_rating(turn, value)
+    value = await mood_from_button(exchange)
+    return UNCHANGED if value is None else await after_before_rating(exchange, value)
 
 
-async def mood_before_text(turn: Turn) -> str:
+async def mood_before_text(exchange: Exchange) -> str:
     """A typed number before the break."""
-    value = await mood_from_text(turn)
-    return KEEP if value is None else await after_before_rating(turn, value)
+    value = await mood_from_text(exchange)
+    return UNCHANGED if value is None else await after_before_rating(exchange, value)
 
 
-async def after_before_rating(turn: Turn, value: int) -> str:
-    brk = await rate(turn, value, RatingKind.BREAK_BEFORE)
-    await reach(turn, brk, BreakState.DIFFICULTY)
-    return await ask_difficulty(turn, brk)
+async def after_before_rating(exchange: Exchange, value: int) -> str:
+    break_row = await rate(exchange, value, RatingKind.BREAK_BEFORE)
+    await reach(exchange, break_row, BreakState.DIFFICULTY)
+    return await ask_difficulty(exchange, break_row)
 
 
-async def skip_before(turn: Turn) -> str:
+async def skip_before(exchange: Exchange) -> str:
     """Skip the first rating."""
-    await turn.close_buttons()
-    brk = await current(turn)
-    await reach(turn, brk, BreakState.DIFFICULTY)
-    return await ask_difficulty(turn, brk)
+    await exchange.close_buttons()
+    break_row = await current(exchange)
+    await reach(exchange, break_row, BreakState.DIFFICULTY)
+    return await ask_difficulty(exchange, break_row)
 
 
-async def difficulty(turn: Turn) -> str:
+async def difficulty(exchange: Exchange) -> str:
     """The person's words about what weighs on them: keep them, then step 1."""
-    brk = await current(turn)
-    brk.difficulty = turn.text
-    turn.session.add(brk)
-    await turn.say(turn.t("break.difficulty_thanks", variant=brk.variant))
-    return await show_practice(turn, brk, BreakState.MINDFULNESS)
+    break_row = await current(exchange)
+    break_row.difficulty = exchange.text
+    exchange.session.add(break_row)
+    await exchange.say(exchange.t("break.difficulty_thanks", variant=break_row.variant))
+    return await show_practice(exchange, break_row, BreakState.MINDFULNESS)
 
 
-async def skip_difficulty(turn: Turn) -> str:
+async def skip_difficulty(exchange: Exchange) -> str:
     """No words needed: straight to step 1."""
-    await turn.close_buttons()
-    return await show_practice(turn, await current(turn), BreakState.MINDFULNESS)
+    await exchange.close_buttons()
+    return await show_practice(exchange, await current(exchange), BreakState.MINDFULNESS)
 
 
-async def next_from_mindfulness(turn: Turn) -> str:
+async def next_from_mindfulness(exchange: Exchange) -> str:
     """Step 1 done: common humanity."""
-    await turn.close_buttons()
-    return await show_practice(turn, await current(turn), BreakState.COMMON_HUMANITY)
+    await exchange.close_buttons()
+    return await show_practice(exchange, await current(exchange), BreakState.COMMON_HUMANITY)
 
 
-async def next_from_common_humanity(turn: Turn) -> str:
+async def next_from_common_humanity(exchange: Exchange) -> str:
     """Step 2 done: self-kindness."""
-    await turn.close_buttons()
-    return await show_practice(turn, await current(turn), BreakState.SELF_KINDNESS)
+    await exchange.close_buttons()
+    return await show_practice(exchange, await current(exchange), BreakState.SELF_KINDNESS)
 
 
-async def next_from_self_kindness(turn: Turn) -> str:
+async def next_from_self_kindness(exchange: Exchange) -> str:
     """Step 3 done: what do you need to hear?"""
-    await turn.close_buttons()
-    return await ask_need(turn, await current(turn))
+    await exchange.close_buttons()
+    return await ask_need(exchange, await current(exchange))
 
 
-async def need(turn: Turn) -> str:
+async def need(exchange: Exchange) -> str:
     """The words the person needs to hear: keep them, then the last rating."""
-    brk = await current(turn)
-    brk.need = turn.text
-    turn.session.add(brk)
-    await turn.say(turn.t("break.need_thanks", variant=brk.variant))
-    return await ask_after(turn, brk)
+    break_row = await current(exchange)
+    break_row.need = exchange.text
+    exchange.session.add(break_row)
+    await exchange.say(exchange.t("break.need_thanks", variant=break_row.variant))
+    return await ask_after(exchange, break_row)
 
 
-async def skip_need(turn: Turn) -> str:
+async def skip_need(exchange: Exchange) -> str:
     """Skip the need question."""
-    await turn.close_buttons()
-    return await ask_after(turn, await current(turn))
+    await exchange.close_buttons()
+    return await ask_after(exchange, await current(exchange))

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery.planning import is_paused, plan_user
-from bot.flow import END, KEEP, Turn
+from bot.flow import FINISHED, UNCHANGED, Exchange
 from bot.storage.deliveries import get_schedule, get_times
 from bot.storage.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, DeliveryStatus
 
@@ -52,7 +52,7 @@ def time_from_value(value: str) -> time | None:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class CurrentSettings:
     """What is set for one person right now, read fresh for showing it."""
 
     schedule: CheckinSchedule
@@ -60,9 +60,9 @@ class Snapshot:
     next_due: datetime | None
 
 
-def person_id(turn: Turn) -> int:
-    assert turn.user.id is not None
-    return turn.user.id
+def person_id(exchange: Exchange) -> int:
+    assert exchange.user.id is not None
+    return exchange.user.id
 
 
 async def next_checkin(
@@ -83,97 +83,101 @@ async def next_checkin(
     return next((d.due_at for d in result.all() if not is_paused(schedule, d.due_at)), None)
 
 
-async def snapshot(turn: Turn) -> Snapshot:
-    uid = person_id(turn)
-    schedule = await get_schedule(turn.session, user_id=uid)
+async def snapshot(exchange: Exchange) -> CurrentSettings:
+    uid = person_id(exchange)
+    schedule = await get_schedule(exchange.session, user_id=uid)
     if schedule is None:  # never set: the defaults, not stored until something changes
-        schedule = CheckinSchedule(user_id=uid, updated_at=turn.now)
-    times = await get_times(turn.session, user_id=uid)
-    due = await next_checkin(turn.session, schedule=schedule, user_id=uid)
-    return Snapshot(schedule, times, due)
+        schedule = CheckinSchedule(user_id=uid, updated_at=exchange.now)
+    times = await get_times(exchange.session, user_id=uid)
+    due = await next_checkin(exchange.session, schedule=schedule, user_id=uid)
+    return CurrentSettings(schedule, times, due)
 
 
-async def own_schedule(turn: Turn) -> CheckinSchedule:
+async def own_schedule(exchange: Exchange) -> CheckinSchedule:
     """The person's schedule row, created with the defaults the first time."""
-    uid = person_id(turn)
-    schedule = await get_schedule(turn.session, user_id=uid)
+    uid = person_id(exchange)
+    schedule = await get_schedule(exchange.session, user_id=uid)
     if schedule is not None:
         return schedule
-    schedule = CheckinSchedule(user_id=uid, updated_at=turn.now)
+    schedule = CheckinSchedule(user_id=uid, updated_at=exchange.now)
     try:
-        async with turn.session.begin_nested():
-            turn.session.add(schedule)
+        async with exchange.session.begin_nested():
+            exchange.session.add(schedule)
     except IntegrityError:  # created a moment ago by another update
-        found = await get_schedule(turn.session, user_id=uid)
+        found = await get_schedule(exchange.session, user_id=uid)
         if found is None:
             raise
         schedule = found
     return schedule
 
 
-async def changed(turn: Turn, schedule: CheckinSchedule | None = None) -> None:
+async def changed(exchange: Exchange, schedule: CheckinSchedule | None = None) -> None:
     """Store a change at once and plan the next check-in and summary again."""
-    schedule = schedule or await own_schedule(turn)
-    schedule.updated_at = turn.now
-    turn.session.add(schedule)
-    await turn.session.flush()
-    await plan_user(turn.session, user=turn.user, after=turn.now)
+    schedule = schedule or await own_schedule(exchange)
+    schedule.updated_at = exchange.now
+    exchange.session.add(schedule)
+    await exchange.session.flush()
+    await plan_user(exchange.session, user=exchange.user, after=exchange.now)
 
 
-async def add_times(turn: Turn, times: list[time]) -> bool:
+async def add_times(exchange: Exchange, times: list[time]) -> bool:
     """Add check-in times; True if that turned check-ins on (a first time, while they were off)."""
     added = False
     for at in times:
         try:
-            async with turn.session.begin_nested():
-                turn.session.add(CheckinTime(user_id=person_id(turn), at=at))
+            async with exchange.session.begin_nested():
+                exchange.session.add(CheckinTime(user_id=person_id(exchange), at=at))
             added = True
         except IntegrityError:  # already there (a double tap)
             pass
-    schedule = await own_schedule(turn)
+    schedule = await own_schedule(exchange)
     if added and not schedule.enabled:
         schedule.enabled = True  # someone who adds a time wants to be checked in on
-        turn.session.add(schedule)
+        exchange.session.add(schedule)
         return True
     return False
 
 
-async def remove_times(turn: Turn, times: list[time] | None = None) -> None:
+async def remove_times(exchange: Exchange, times: list[time] | None = None) -> None:
     """Remove some of the person's times (all of them when ``times`` is None)."""
-    query = sa.delete(CheckinTime).where(col(CheckinTime.user_id) == person_id(turn))
+    query = sa.delete(CheckinTime).where(col(CheckinTime.user_id) == person_id(exchange))
     if times is not None:
         query = query.where(col(CheckinTime.at).in_(times))
-    await turn.session.exec(query)
+    await exchange.session.exec(query)
 
 
-def _busy_elsewhere(turn: Turn) -> bool:
-    return turn.conversation is not None and turn.conversation.flow != SETTINGS_FLOW_NAME
+def _busy_elsewhere(exchange: Exchange) -> bool:
+    return exchange.conversation is not None and exchange.conversation.flow != SETTINGS_FLOW_NAME
 
 
-def leave(turn: Turn) -> str:
+def leave(exchange: Exchange) -> str:
     """Out of any typing screen of ours; another flow under way is left as it is."""
-    conversation = turn.conversation
-    return END if conversation is not None and conversation.flow == SETTINGS_FLOW_NAME else KEEP
+    conversation = exchange.conversation
+    return (
+        FINISHED
+        if conversation is not None and conversation.flow == SETTINGS_FLOW_NAME
+        else UNCHANGED
+    )
 
 
-def stay(turn: Turn, state: SettingsState) -> str:
+def stay(exchange: Exchange, state: SettingsState) -> str:
     """Keep a typing screen open, without breaking into another flow under way."""
-    return KEEP if _busy_elsewhere(turn) else state
+    return UNCHANGED if _busy_elsewhere(exchange) else state
 
 
-def pressed(turn: Turn) -> str | None:
+def pressed(exchange: Exchange) -> str | None:
     """The pressed button's value; None if this flow could not have made it (refs are 0)."""
-    data = turn.callback
+    data = exchange.callback
     return data.value if data is not None and data.ref == 0 else None
 
 
-async def forged(turn: Turn) -> str:
-    await turn.toast(turn.t("fallback.forged_button"))
-    return KEEP
+async def forged(exchange: Exchange) -> str:
+    await exchange.toast(exchange.t("fallback.forged_button"))
+    return UNCHANGED
 
 
-async def has_zone(turn: Turn) -> bool:
-    if turn.user.time_zone is not None:
+async def has_zone(exchange: Exchange) -> bool:
+    if exchange.user.time_zone is not None:
         return True
-    await turn.say(turn.t("settings.need_zone"))
+    await exchange.say(exchange.t("settings.need_zone"))
     return False

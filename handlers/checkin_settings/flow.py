@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.flow import FlowSpec, Step
-from bot.ui.callbacks import Flow
+from bot.ui.callbacks import Prefix
 from handlers.checkin_settings.base import (
     SETTINGS_FLOW_NAME,
     SettingsState,
@@ -38,7 +38,7 @@ def build_flow() -> FlowSpec:
     """The check-in settings: commands, buttons that work whenever tapped, typing screens."""
     return FlowSpec(
         name=SETTINGS_FLOW_NAME,
-        prefix=Flow.SETTINGS,
+        prefix=Prefix.SETTINGS,
         commands={"checkins": open_menu, "pause": ask_pause, "resume": resume},
         buttons={
             "menu": menu_button,

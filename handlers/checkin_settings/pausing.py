@@ -7,7 +7,7 @@ from bot.core.schedule import (
     pause_until,
 )
 from bot.delivery.planning import is_paused
-from bot.flow import Turn
+from bot.flow import Exchange
 from bot.storage.deliveries import get_schedule
 from bot.ui import settings_keyboards
 from handlers.checkin_settings.base import (
@@ -29,84 +29,86 @@ from handlers.checkin_settings.screens import (
 )
 
 
-async def ask_pause(turn: Turn) -> str:
+async def ask_pause(exchange: Exchange) -> str:
     """/pause: how long to pause check-ins (kindly, if they are off)."""
-    if not await has_zone(turn):
-        return leave(turn)
-    snap = await snapshot(turn)
+    if not await has_zone(exchange):
+        return leave(exchange)
+    snap = await snapshot(exchange)
     if not snap.schedule.enabled:
-        await turn.say(turn.t("settings.pause_off"))
-        return leave(turn)
-    status = state_line(turn, snap) if is_paused(snap.schedule, turn.now) else None
-    await turn.say(
-        join(status, turn.t("settings.pause_ask")),
-        settings_keyboards.pause_choices(turn.language, back=False),
+        await exchange.say(exchange.t("settings.pause_off"))
+        return leave(exchange)
+    status = state_line(exchange, snap) if is_paused(snap.schedule, exchange.now) else None
+    await exchange.say(
+        join(status, exchange.t("settings.pause_ask")),
+        settings_keyboards.pause_choices(exchange.language, back=False),
     )
-    return leave(turn)
+    return leave(exchange)
 
 
-async def resume(turn: Turn) -> str:
+async def resume(exchange: Exchange) -> str:
     """/resume: check-ins start again; says when the next one is."""
-    if not await has_zone(turn):
-        return leave(turn)
-    schedule = await get_schedule(turn.session, user_id=person_id(turn))
+    if not await has_zone(exchange):
+        return leave(exchange)
+    schedule = await get_schedule(exchange.session, user_id=person_id(exchange))
     if schedule is None or not schedule.enabled:
-        await turn.say(turn.t("settings.resume_off"))
-        return leave(turn)
-    was_paused = is_paused(schedule, turn.now)
+        await exchange.say(exchange.t("settings.resume_off"))
+        return leave(exchange)
+    was_paused = is_paused(schedule, exchange.now)
     if schedule.paused:
         schedule.paused, schedule.paused_until = False, None
-        await changed(turn, schedule)
-    snap = await snapshot(turn)
+        await changed(exchange, schedule)
+    snap = await snapshot(exchange)
     if not was_paused:
-        first = turn.t("settings.not_paused")
+        first = exchange.t("settings.not_paused")
     elif snap.times:
-        first = turn.t("settings.resumed")
+        first = exchange.t("settings.resumed")
     else:
-        first = turn.t("settings.resumed_no_times")
-    upcoming = turn.t("settings.next", when=when(turn, snap.next_due)) if snap.next_due else None
-    await turn.say("\n".join(line for line in (first, upcoming) if line))
-    return leave(turn)
+        first = exchange.t("settings.resumed_no_times")
+    upcoming = (
+        exchange.t("settings.next", when=when(exchange, snap.next_due)) if snap.next_due else None
+    )
+    await exchange.say("\n".join(line for line in (first, upcoming) if line))
+    return leave(exchange)
 
 
-async def pause_button(turn: Turn) -> str:
+async def pause_button(exchange: Exchange) -> str:
     """Pause: show how long, or pause for the chosen time (confirmed in local time)."""
-    value = pressed(turn)
+    value = pressed(exchange)
     if value == "":
         await show(
-            turn,
+            exchange,
             (
-                turn.t("settings.pause_ask"),
-                settings_keyboards.pause_choices(turn.language, back=True),
+                exchange.t("settings.pause_ask"),
+                settings_keyboards.pause_choices(exchange.language, back=True),
             ),
         )
-        return leave(turn)
+        return leave(exchange)
     if value not in PAUSE_CHOICES:
-        return await forged(turn)
-    schedule = await own_schedule(turn)
+        return await forged(exchange)
+    schedule = await own_schedule(exchange)
     if not schedule.enabled:
-        await turn.toast(turn.t("settings.pause_off"))
+        await exchange.toast(exchange.t("settings.pause_off"))
     else:
-        until = pause_until(value, turn.now, turn.user.time_zone or "UTC")
+        until = pause_until(value, exchange.now, exchange.user.time_zone or "UTC")
         schedule.paused, schedule.paused_until = True, until
-        await changed(turn, schedule)
-        await turn.toast(
-            turn.t("settings.paused", until=when(turn, until, until=True))
+        await changed(exchange, schedule)
+        await exchange.toast(
+            exchange.t("settings.paused", until=when(exchange, until, until=True))
             if until is not None
-            else turn.t("settings.paused_forever")
+            else exchange.t("settings.paused_forever")
         )
-    await show(turn, menu(turn, await snapshot(turn)))
-    return leave(turn)
+    await show(exchange, menu(exchange, await snapshot(exchange)))
+    return leave(exchange)
 
 
-async def resume_button(turn: Turn) -> str:
+async def resume_button(exchange: Exchange) -> str:
     """Resume (in the menu): check-ins start again."""
-    if pressed(turn) != "":
-        return await forged(turn)
-    schedule = await own_schedule(turn)
+    if pressed(exchange) != "":
+        return await forged(exchange)
+    schedule = await own_schedule(exchange)
     if schedule.paused:
         schedule.paused, schedule.paused_until = False, None
-        await changed(turn, schedule)
-        await turn.toast(turn.t("settings.resumed"))
-    await show(turn, menu(turn, await snapshot(turn)))
-    return leave(turn)
+        await changed(exchange, schedule)
+        await exchange.toast(exchange.t("settings.resumed"))
+    await show(exchange, menu(exchange, await snapshot(exchange)))
+    return leave(exchange)

@@ -16,21 +16,21 @@ from bot.core.schedule import (
     in_quiet_hours,
 )
 from bot.delivery.planning import is_paused
-from bot.flow import MAX_TEXT, Turn
+from bot.flow import MAX_TEXT, Exchange
 from bot.storage.models import CheckinSchedule
 from bot.ui import settings_keyboards
 from handlers.checkin_settings.base import (
-    Snapshot,
+    CurrentSettings,
 )
 
 log = logging.getLogger(__name__)
 
 
-def when(turn: Turn, instant: datetime, *, until: bool = False) -> str:
+def when(exchange: Exchange, instant: datetime, *, until: bool = False) -> str:
     """A moment in the person's local time: "today at 20:00", "Thursday 00:00"..."""
-    zone = ZoneInfo(turn.user.time_zone or "UTC")
+    zone = ZoneInfo(exchange.user.time_zone or "UTC")
     local = instant.astimezone(zone)
-    days = (local.date() - turn.now.astimezone(zone).date()).days
+    days = (local.date() - exchange.now.astimezone(zone).date()).days
     if until:
         key = "settings.until.weekday" if days < 7 else "settings.until.date"
     elif days <= 0:
@@ -39,17 +39,17 @@ def when(turn: Turn, instant: datetime, *, until: bool = False) -> str:
         key = "settings.when.tomorrow"
     else:
         key = "settings.when.weekday" if days < 7 else "settings.when.date"
-    return turn.t(
+    return exchange.t(
         key,
         time=f"{local:%H:%M}",
-        weekday=turn.t(f"settings.weekday.{local.weekday()}"),
+        weekday=exchange.t(f"settings.weekday.{local.weekday()}"),
         day=local.day,
-        month=turn.t(f"settings.month.{local.month}"),
+        month=exchange.t(f"settings.month.{local.month}"),
     )
 
 
-def _range(turn: Turn, start: time, end: time) -> str:
-    return turn.t("settings.range", start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+def _range(exchange: Exchange, start: time, end: time) -> str:
+    return exchange.t("settings.range", start=f"{start:%H:%M}", end=f"{end:%H:%M}")
 
 
 def _quiet(schedule: CheckinSchedule) -> tuple[time, time] | None:
@@ -62,47 +62,47 @@ def _days_label(schedule: CheckinSchedule) -> str:
     return format_weekdays(weekdays_from_mask(schedule.weekdays))
 
 
-def _summary_line(turn: Turn, schedule: CheckinSchedule) -> str:
+def _summary_line(exchange: Exchange, schedule: CheckinSchedule) -> str:
     if not schedule.summary_enabled:
-        return turn.t("settings.summary_off")
-    return turn.t(
+        return exchange.t("settings.summary_off")
+    return exchange.t(
         "settings.summary_on",
-        weekdays=turn.t(f"settings.weekdays.{schedule.summary_weekday}"),
+        weekdays=exchange.t(f"settings.weekdays.{schedule.summary_weekday}"),
         time=f"{schedule.summary_time:%H:%M}",
     )
 
 
-def state_line(turn: Turn, snap: Snapshot) -> str:
+def state_line(exchange: Exchange, snap: CurrentSettings) -> str:
     """On, off or paused, with the times and days."""
     schedule = snap.schedule
     times, days = format_times(snap.times), _days_label(schedule)
     if not schedule.enabled:
         if snap.times:
-            return turn.t("settings.status_off_with_times", times=times)
-        return turn.t("settings.status_off")
+            return exchange.t("settings.status_off_with_times", times=times)
+        return exchange.t("settings.status_off")
     if not snap.times:
-        return turn.t("settings.status_no_times")
-    if is_paused(schedule, turn.now):
+        return exchange.t("settings.status_no_times")
+    if is_paused(schedule, exchange.now):
         if schedule.paused_until is None:
-            return turn.t("settings.status_paused_forever", times=times, days=days)
-        until = when(turn, schedule.paused_until, until=True)
-        return turn.t("settings.status_paused", until=until, times=times, days=days)
-    return turn.t("settings.status_on", times=times, days=days)
+            return exchange.t("settings.status_paused_forever", times=times, days=days)
+        until = when(exchange, schedule.paused_until, until=True)
+        return exchange.t("settings.status_paused", until=until, times=times, days=days)
+    return exchange.t("settings.status_on", times=times, days=days)
 
 
-def status(turn: Turn, snap: Snapshot) -> str:
+def status(exchange: Exchange, snap: CurrentSettings) -> str:
     """What is set, in the person's words and local time."""
     schedule = snap.schedule
-    lines = [state_line(turn, snap)]
+    lines = [state_line(exchange, snap)]
     quiet = _quiet(schedule)
     if quiet is not None:
-        lines.append(turn.t("settings.quiet", range=_range(turn, *quiet)))
+        lines.append(exchange.t("settings.quiet", range=_range(exchange, *quiet)))
         hushed = [at for at in snap.times if in_quiet_hours(at, *quiet)]
         if schedule.enabled and hushed:
-            lines.append(turn.t("settings.quiet_skips", times=format_times(hushed)))
-    lines.append(_summary_line(turn, schedule))
+            lines.append(exchange.t("settings.quiet_skips", times=format_times(hushed)))
+    lines.append(_summary_line(exchange, schedule))
     if snap.next_due is not None:
-        lines.append(turn.t("settings.next", when=when(turn, snap.next_due)))
+        lines.append(exchange.t("settings.next", when=when(exchange, snap.next_due)))
     return "\n".join(lines)
 
 
@@ -110,56 +110,59 @@ def join(*parts: str | None) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def menu(turn: Turn, snap: Snapshot, note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+def menu(
+    exchange: Exchange, snap: CurrentSettings, note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     schedule = snap.schedule
     keyboard = settings_keyboards.settings_menu(
-        turn.language, enabled=schedule.enabled, paused=is_paused(schedule, turn.now)
+        exchange.language, enabled=schedule.enabled, paused=is_paused(schedule, exchange.now)
     )
-    return join(note, turn.t("settings.title"), status(turn, snap)), keyboard
+    return join(note, exchange.t("settings.title"), status(exchange, snap)), keyboard
 
 
 def times_screen(
-    turn: Turn, snap: Snapshot, note: str | None = None
+    exchange: Exchange, snap: CurrentSettings, note: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = (
-        turn.t("settings.times", times=format_times(snap.times))
+        exchange.t("settings.times", times=format_times(snap.times))
         if snap.times
-        else turn.t("settings.times_none")
+        else exchange.t("settings.times_none")
     )
-    text = join(note, now, turn.t("settings.times_help"))
-    return text, settings_keyboards.settings_times(snap.times, turn.language)
+    text = join(note, now, exchange.t("settings.times_help"))
+    return text, settings_keyboards.settings_times(snap.times, exchange.language)
 
 
-def days_screen(turn: Turn, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
+def days_screen(exchange: Exchange, snap: CurrentSettings) -> tuple[str, InlineKeyboardMarkup]:
     weekdays = weekdays_from_mask(snap.schedule.weekdays)
     text = join(
-        turn.t("settings.days", days=_days_label(snap.schedule)), turn.t("settings.days_help")
+        exchange.t("settings.days", days=_days_label(snap.schedule)),
+        exchange.t("settings.days_help"),
     )
-    return text, settings_keyboards.settings_days(weekdays, turn.language)
+    return text, settings_keyboards.settings_days(weekdays, exchange.language)
 
 
 def quiet_screen(
-    turn: Turn, snap: Snapshot, note: str | None = None
+    exchange: Exchange, snap: CurrentSettings, note: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     quiet = _quiet(snap.schedule)
     now = (
-        turn.t("settings.quiet_screen", range=_range(turn, *quiet))
+        exchange.t("settings.quiet_screen", range=_range(exchange, *quiet))
         if quiet is not None
-        else turn.t("settings.quiet_none")
+        else exchange.t("settings.quiet_none")
     )
-    text = join(note, now, turn.t("settings.quiet_help"))
-    return text, settings_keyboards.settings_quiet(quiet, turn.language)
+    text = join(note, now, exchange.t("settings.quiet_help"))
+    return text, settings_keyboards.settings_quiet(quiet, exchange.language)
 
 
-def summary_screen(turn: Turn, snap: Snapshot) -> tuple[str, InlineKeyboardMarkup]:
+def summary_screen(exchange: Exchange, snap: CurrentSettings) -> tuple[str, InlineKeyboardMarkup]:
     schedule = snap.schedule
     text = join(
-        turn.t("settings.summary_intro"),
-        _summary_line(turn, schedule),
-        turn.t("settings.summary_help"),
+        exchange.t("settings.summary_intro"),
+        _summary_line(exchange, schedule),
+        exchange.t("settings.summary_help"),
     )
     keyboard = settings_keyboards.settings_summary(
-        turn.language,
+        exchange.language,
         enabled=schedule.summary_enabled,
         weekday=schedule.summary_weekday,
         at=schedule.summary_time,
@@ -167,13 +170,13 @@ def summary_screen(turn: Turn, snap: Snapshot) -> tuple[str, InlineKeyboardMarku
     return text, keyboard
 
 
-async def show(turn: Turn, screen: tuple[str, InlineKeyboardMarkup | None]) -> None:
+async def show(exchange: Exchange, screen: tuple[str, InlineKeyboardMarkup | None]) -> None:
     """Show a screen in place of the pressed message, or as a new message after typing."""
     text, keyboard = screen
-    query = turn.update.callback_query
+    query = exchange.update.callback_query
     message = query.message if query else None
     if not isinstance(message, Message) or not message.text:
-        await turn.say(text, keyboard)
+        await exchange.say(text, keyboard)
         return
     found: Message = message
 
@@ -183,4 +186,4 @@ async def show(turn: Turn, screen: tuple[str, InlineKeyboardMarkup | None]) -> N
         except BadRequest as exc:  # unchanged (a double tap), or too old to edit
             log.debug("could not show settings: %s", exc.message)
 
-    turn.outbox.append(edit)
+    exchange.outbox.append(edit)

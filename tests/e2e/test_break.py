@@ -55,17 +55,17 @@ async def test_complete_break_stores_before_and_after(harness: Harness) -> None:
     (closing,) = await h.tap(USER, "6")
     assert "3" in closing.text and "6" in closing.text
 
-    (brk,) = await _breaks(h)
-    assert brk.status == BreakStatus.COMPLETED
-    assert (brk.mood_before, brk.mood_after) == (3, 6)
-    assert brk.difficulty == "A hard talk with my manager"
-    assert brk.need == "You are doing your best"
-    assert brk.steps_reached == 7
-    assert brk.ended_at is not None and brk.ended_at.tzinfo is not None
+    (break_row,) = await _breaks(h)
+    assert break_row.status == BreakStatus.COMPLETED
+    assert (break_row.mood_before, break_row.mood_after) == (3, 6)
+    assert break_row.difficulty == "A hard talk with my manager"
+    assert break_row.need == "You are doing your best"
+    assert break_row.steps_reached == 7
+    assert break_row.ended_at is not None and break_row.ended_at.tzinfo is not None
     ratings = await _ratings(h)
     assert [(r.kind, r.value, r.break_id) for r in ratings] == [
-        ("break_before", 3, brk.id),
-        ("break_after", 6, brk.id),
+        ("break_before", 3, break_row.id),
+        ("break_after", 6, break_row.id),
     ]
     assert ratings[0].rated_at == h.clock.now()
     async with h.session() as session:
@@ -86,9 +86,13 @@ async def test_skips_and_typed_numbers(harness: Harness) -> None:
     assert "0 to 10" in reply.text
     (closing,) = await h.tap(USER, "Skip")
     assert "/break" in closing.text or "Thank you" in closing.text
-    (brk,) = await _breaks(h)
-    assert (brk.mood_before, brk.mood_after, brk.status) == (7, None, BreakStatus.COMPLETED)
-    assert brk.difficulty is None and brk.need is None
+    (break_row,) = await _breaks(h)
+    assert (break_row.mood_before, break_row.mood_after, break_row.status) == (
+        7,
+        None,
+        BreakStatus.COMPLETED,
+    )
+    assert break_row.difficulty is None and break_row.need is None
 
 
 async def test_lower_mood_is_normalised_with_grounding(harness: Harness) -> None:
@@ -113,9 +117,9 @@ async def test_stop_button_and_cancel_keep_what_was_done(harness: Harness) -> No
     await h.tap(USER, "Skip")
     (stopped,) = await h.tap(USER, "Stop for now")
     assert "/break" in stopped.text
-    (brk,) = await _breaks(h)
-    assert brk.status == BreakStatus.ABANDONED and brk.mood_before == 5
-    assert brk.last_step == "mindfulness" and brk.steps_reached == 3
+    (break_row,) = await _breaks(h)
+    assert break_row.status == BreakStatus.ABANDONED and break_row.mood_before == 5
+    assert break_row.last_step == "mindfulness" and break_row.steps_reached == 3
 
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "/break")
@@ -135,8 +139,8 @@ async def test_abandoned_break_times_out_quietly(harness: Harness) -> None:
     h.clock.advance(minutes=h.settings.conversation_timeout_minutes + 1)
     sent_before = len(h.emulator.chat_messages(USER))
     await h.run_job("expire-conversations")
-    (brk,) = await _breaks(h)
-    assert brk.status == BreakStatus.ABANDONED and brk.mood_before == 4
+    (break_row,) = await _breaks(h)
+    assert break_row.status == BreakStatus.ABANDONED and break_row.mood_before == 4
     assert len(h.emulator.chat_messages(USER)) == sent_before  # quietly
     # an old button from that break is now stale and changes nothing
     query = h.emulator.press(USER, "Skip")
@@ -156,8 +160,8 @@ async def test_restart_mid_break_resumes(harness: Harness) -> None:
     h.clock.advance(minutes=5)
     (step3,) = await h.tap(USER, "Next")
     assert "Kindness" in step3.text
-    (brk,) = await _breaks(h)
-    assert brk.status == BreakStatus.IN_PROGRESS and brk.last_step == "self_kindness"
+    (break_row,) = await _breaks(h)
+    assert break_row.status == BreakStatus.IN_PROGRESS and break_row.last_step == "self_kindness"
 
 
 async def test_double_tap_stores_once(harness: Harness) -> None:

@@ -79,10 +79,14 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
     assert "Take care" in screen.text
     engine = create_engine(url)
     async with session_factory(engine)() as session:
-        (brk,) = (await session.exec(select(Break))).all()
+        (break_row,) = (await session.exec(select(Break))).all()
     await engine.dispose()
-    assert (brk.status, brk.mood_before, brk.mood_after) == (BreakStatus.COMPLETED, 4, 7)
-    assert brk.difficulty == "a busy day on the ward"
+    assert (break_row.status, break_row.mood_before, break_row.mood_after) == (
+        BreakStatus.COMPLETED,
+        4,
+        7,
+    )
+    assert break_row.difficulty == "a busy day on the ward"
 
 
 async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) -> None:
@@ -135,9 +139,11 @@ async def test_the_demo_types_what_it_shows(tmp_path: Path) -> None:
     assert "this one has 5,000" in screen.text
     engine = create_engine(url)
     async with session_factory(engine)() as session:
-        (brk,) = (await session.exec(select(Break))).all()
+        (break_row,) = (await session.exec(select(Break))).all()
     await engine.dispose()
-    assert brk.mood_before is None and brk.status == BreakStatus.ABANDONED  # "11" rated nothing
+    assert (
+        break_row.mood_before is None and break_row.status == BreakStatus.ABANDONED
+    )  # "11" rated nothing
 
 
 def test_a_notice_answering_a_tap_is_shown_as_such(tmp_path: Path) -> None:

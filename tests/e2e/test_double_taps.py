@@ -79,5 +79,5 @@ async def test_an_old_skip_cannot_end_the_break_without_the_last_rating(harness:
     )
     assert h.emulator.buttons(old) == []  # the answered step's buttons are gone now
     async with h.session() as session:
-        (brk,) = (await session.exec(select(Break))).all()
-    assert brk.status == BreakStatus.IN_PROGRESS and brk.mood_before == 3
+        (break_row,) = (await session.exec(select(Break))).all()
+    assert break_row.status == BreakStatus.IN_PROGRESS and break_row.mood_before == 3

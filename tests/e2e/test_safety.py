@@ -82,8 +82,8 @@ async def test_concern_in_a_break_pauses_it_and_resumes_at_the_same_step(harness
     assert "/sos" in okay.text
     assert "Step 1" in step1.text
     async with h.session() as session:
-        (brk,) = (await session.exec(select(Break))).all()
-    assert brk.mood_before == 3 and brk.difficulty == CONCERN
+        (break_row,) = (await session.exec(select(Break))).all()
+    assert break_row.mood_before == 3 and break_row.difficulty == CONCERN
     resumed = await _conversation(h)
     assert resumed is not None and resumed.state == "mindfulness" and resumed.paused_by is None
     hits = await _hits(h)

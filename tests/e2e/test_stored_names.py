@@ -41,23 +41,23 @@ async def test_a_break_row_and_button_of_an_earlier_release_carry_on(harness: Ha
     async with h.session() as session:
         user = (await session.exec(select(User))).one()
         assert user.id is not None
-        brk = Break(user_id=user.id, started_at=h.clock.now(), last_step="mindfulness")
-        session.add(brk)
+        break_row = Break(user_id=user.id, started_at=h.clock.now(), last_step="mindfulness")
+        session.add(break_row)
         await session.flush()
-        assert brk.id is not None
+        assert break_row.id is not None
         session.add(
             Conversation(
                 user_id=user.id,
                 flow="break",
                 state="mindfulness",
-                ref=brk.id,
+                ref=break_row.id,
                 version=1,
                 updated_at=h.clock.now(),
                 expires_at=h.clock.advance(seconds=0).replace(year=2030),
             )
         )
         await session.commit()
-        break_id = brk.id
+        break_id = break_row.id
     await h.restart()
     shown = await h.say(USER, "/help")  # any message of ours to hang the old button on
     mark = h.emulator.mark(USER)

@@ -119,7 +119,7 @@ async def create_break(
     ended_at = (
         None if status == BreakStatus.IN_PROGRESS else started_at + timedelta(minutes=BREAK_MINUTES)
     )
-    brk = Break(
+    break_row = Break(
         user_id=user_id,
         started_at=started_at,
         ended_at=ended_at,
@@ -129,7 +129,7 @@ async def create_break(
         mood_before=before,
         mood_after=after,
     )
-    session.add(brk)
+    session.add(break_row)
     await session.flush()
     if with_ratings:
         for kind, value, at in (
@@ -138,6 +138,6 @@ async def create_break(
         ):
             if value is not None:
                 await create_rating(
-                    session, user_id=user_id, value=value, at=at, kind=kind, break_id=brk.id
+                    session, user_id=user_id, value=value, at=at, kind=kind, break_id=break_row.id
                 )
-    return brk
+    return break_row

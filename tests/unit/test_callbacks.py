@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ui.callbacks import ACTIONS, MAX_BYTES, Callback, Flow, parse
+from bot.ui.callbacks import ACTIONS, MAX_BYTES, Callback, Prefix, parse
 
 
 def test_round_trip_of_every_action() -> None:
@@ -42,18 +42,18 @@ def test_forged_data_is_refused(data: str | None) -> None:
 
 
 def test_int_value_bounds() -> None:
-    assert Callback(Flow.MOOD, "rate", 0, "7").int_value(0, 10) == 7
-    assert Callback(Flow.MOOD, "rate", 0, "11").int_value(0, 10) is None
-    assert Callback(Flow.MOOD, "rate", 0, "x").int_value(0, 10) is None
+    assert Callback(Prefix.MOOD, "rate", 0, "7").int_value(0, 10) == 7
+    assert Callback(Prefix.MOOD, "rate", 0, "11").int_value(0, 10) is None
+    assert Callback(Prefix.MOOD, "rate", 0, "x").int_value(0, 10) is None
 
 
 def test_encode_refuses_unknown_actions() -> None:
     with pytest.raises(ValueError):
-        Callback(Flow.MOOD, "teleport").encode()
+        Callback(Prefix.MOOD, "teleport").encode()
 
 
 def test_a_step_button_carries_the_state_it_was_shown_at() -> None:
-    data = Callback(Flow.BREAK, "next", 12, "", "mindfulness")
+    data = Callback(Prefix.BREAK, "next", 12, "", "mindfulness")
     assert data.encode() == "b:next:12::mindfulness"
     assert parse("b:next:12::mindfulness") == data
-    assert parse("b:next:12:") == Callback(Flow.BREAK, "next", 12)  # sent before stamping
+    assert parse("b:next:12:") == Callback(Prefix.BREAK, "next", 12)  # sent before stamping

@@ -11,15 +11,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import KBContext
+from bot.context import BotContext
 from bot.storage.models import Conversation, User
 from bot.ui import callbacks
 from bot.ui.texts import t
 
 log = logging.getLogger(__name__)
 
-END = "__end__"  # a step returns this to finish its flow
-KEEP = "__keep__"  # a command or button that leaves the conversation as it is
+FINISHED = "__end__"  # a step returns this to finish its flow
+UNCHANGED = "__keep__"  # a command or button that leaves the conversation as it is
 
 MAX_TEXT = 4096  # Telegram's limit for a message text
 
@@ -32,11 +32,11 @@ class QueuedKeyboard:
 
 
 @dataclass
-class Turn:
+class Exchange:
     """One update, with everything a step needs: the person, the database and ways to answer."""
 
     update: Update
-    context: KBContext
+    context: BotContext
     session: AsyncSession
     user: User
     now: datetime
