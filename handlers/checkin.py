@@ -10,8 +10,8 @@ from telegram import Bot
 from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
 from bot.core.timezones import UTC_ZONE, local_now_label
 from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step
-from bot.storage import crud
-from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery
+from bot.storage import crud, deliveries
+from bot.storage.deliveries import ClaimedDelivery
 from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, MoodRating, RatingKind
 from bot.ui import keyboards
 from bot.ui.callbacks import Prefix
@@ -42,11 +42,6 @@ async def _rating(exchange: Exchange) -> MoodRating | None:
     return rating if rating is not None and rating.kind == RatingKind.CHECKIN else None
 
 
-def _busy_elsewhere(exchange: Exchange) -> bool:
-    """True while another flow (say, a break) is under way: check-ins never interrupt it."""
-    return exchange.conversation is not None and exchange.conversation.flow != CHECKIN_FLOW_NAME
-
-
 def _is_low(exchange: Exchange, value: int) -> bool:
     return value <= exchange.context.services.settings.low_mood_threshold
 
@@ -57,7 +52,7 @@ async def rate(exchange: Exchange) -> str:
     value = exchange.callback.int_value(0, 10)
     delivery = await _delivery(exchange)
     if value is None or delivery is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     if delivery.rating_id is not None:
         await exchange.toast(exchange.t("checkin.already"))
@@ -77,7 +72,7 @@ async def rate(exchange: Exchange) -> str:
         exchange.t("checkin.ask_tags"), keyboards.feeling_tags(rating.id, set(), exchange.language)
     )
     exchange.ref = rating.id
-    return UNCHANGED if _busy_elsewhere(exchange) else CheckinState.NOTE
+    return UNCHANGED if exchange.in_other_flow(CHECKIN_FLOW_NAME) else CheckinState.NOTE
 
 
 async def tag(exchange: Exchange) -> str:
@@ -86,7 +81,7 @@ async def tag(exchange: Exchange) -> str:
     index = exchange.callback.int_value(0, len(FEELING_TAGS) - 1)
     rating = await _rating(exchange)
     if index is None or rating is None or rating.id is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     chosen = await crud.toggle_tag(exchange.session, rating_id=rating.id, tag=FEELING_TAGS[index])
     await exchange.edit_buttons(keyboards.feeling_tags(rating.id, chosen, exchange.language))
@@ -97,14 +92,14 @@ async def done(exchange: Exchange) -> str:
     """Feelings chosen: show them, then offer a note."""
     rating = await _rating(exchange)
     if rating is None or rating.id is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     chosen = await crud.get_tags(exchange.session, rating_id=rating.id)
     names = ", ".join(exchange.t(f"tags.{tag}") for tag in FEELING_TAGS if tag in chosen)
     await exchange.close_buttons(
         exchange.t("checkin.tags_chosen", tags=names) if names else exchange.t("checkin.no_tags")
     )
-    if _busy_elsewhere(exchange):
+    if exchange.in_other_flow(CHECKIN_FLOW_NAME):
         await exchange.say(exchange.t("checkin.thanks", variant=rating.id))
         await _offer_break_if_low(exchange, rating)
         return UNCHANGED
@@ -152,24 +147,13 @@ async def snooze(exchange: Exchange) -> str:
     minutes = exchange.callback.int_value(1, 24 * 60)
     delivery = await _delivery(exchange)
     if minutes not in SNOOZE_MINUTES or delivery is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     if delivery.status != DeliveryStatus.SENT or delivery.rating_id is not None:
         await exchange.toast(exchange.t("checkin.already"))
         return UNCHANGED
     due = exchange.now + timedelta(minutes=minutes)
-    base, _, count = delivery.slot_key.partition(SNOOZE_MARK)
-    exchange.session.add(
-        Delivery(
-            user_id=exchange.user.id,
-            kind=DeliveryKind.CHECKIN,
-            slot_key=f"{base}{SNOOZE_MARK}{int(count or 0) + 1}",
-            due_at=due,
-            next_attempt_at=due,
-        )
-    )
-    delivery.status = DeliveryStatus.SNOOZED
-    exchange.session.add(delivery)
+    deliveries.snooze(exchange.session, delivery, due=due)
     await exchange.close_buttons(
         exchange.t(
             "checkin.snoozed", local_time=local_now_label(due, exchange.user.time_zone or UTC_ZONE)
@@ -182,7 +166,7 @@ async def not_now(exchange: Exchange) -> str:
     """'Not now': nothing stored, no pressure."""
     delivery = await _delivery(exchange)
     if delivery is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     if delivery.rating_id is not None or delivery.status != DeliveryStatus.SENT:
         await exchange.toast(exchange.t("checkin.already"))

@@ -49,7 +49,7 @@ async def other_message(exchange: Exchange) -> str:
 
 async def forged_button(exchange: Exchange) -> str:
     """Button data the bot could not have made."""
-    await exchange.toast(exchange.t("fallback.forged_button"))
+    await exchange.refuse_button()
     return UNCHANGED
 
 

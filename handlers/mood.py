@@ -79,7 +79,7 @@ async def tag(exchange: Exchange) -> str:
     """Tick or untick a feeling of the rating just stored."""
     index = exchange.callback.int_value(0, len(FEELING_TAGS) - 1) if exchange.callback else None
     if index is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     chosen = await crud.toggle_tag(
         exchange.session, rating_id=exchange.ref, tag=FEELING_TAGS[index]

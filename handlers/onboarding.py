@@ -62,7 +62,7 @@ async def zone_button(exchange: Exchange) -> str:
     assert exchange.callback is not None
     index = exchange.callback.int_value(0, len(COMMON_ZONES) - 1)
     if index is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     await exchange.close_buttons()
     return await _set_zone(exchange, COMMON_ZONES[index][1])

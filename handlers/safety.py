@@ -32,11 +32,6 @@ REPEAT_WINDOW = timedelta(minutes=10)  # within this, a concern gets a short rem
 _FROM_OTHERS = {"abuse", "danger_from_others"}
 
 
-def _uid(exchange: Exchange) -> int:
-    assert exchange.user.id is not None
-    return exchange.user.id
-
-
 async def _pause(exchange: Exchange, hit: ScreenHit) -> None:
     """Keep the flow under way where it is until the person says how they are."""
     conversation = exchange.conversation
@@ -44,13 +39,13 @@ async def _pause(exchange: Exchange, hit: ScreenHit) -> None:
         return
     if conversation.paused_by is not None:  # paused already: the newer words are held now
         earlier = await safety_store.get_hit(
-            exchange.session, hit_id=conversation.paused_by, user_id=_uid(exchange)
+            exchange.session, hit_id=conversation.paused_by, user_id=exchange.user_id
         )
         if earlier is not None:
             await safety_store.take_held_text(exchange.session, hit=earlier)
     if not await safety_store.set_paused(
         exchange.session,
-        user_id=_uid(exchange),
+        user_id=exchange.user_id,
         paused_by=hit.id,
         now=exchange.now,
         expected_version=conversation.version,
@@ -61,10 +56,10 @@ async def _pause(exchange: Exchange, hit: ScreenHit) -> None:
 
 async def danger_seen(exchange: Exchange, screen: Screen, held_text: str | None) -> None:
     """The screen saw danger: stop, answer with care, and keep the flow's place."""
-    previous = await safety_store.latest_hit(exchange.session, user_id=_uid(exchange))
+    previous = await safety_store.latest_hit(exchange.session, user_id=exchange.user_id)
     hit = await safety_store.record_hit(
         exchange.session,
-        user_id=_uid(exchange),
+        user_id=exchange.user_id,
         now=exchange.now,
         level=screen.level.value,
         categories=screen.categories,
@@ -120,9 +115,9 @@ async def paused(exchange: Exchange) -> str:
 async def _own_hit(exchange: Exchange) -> ScreenHit | None:
     """The screen hit a pressed button belongs to, if it is this person's."""
     hit_id = exchange.callback.ref if exchange.callback else 0
-    hit = await safety_store.get_hit(exchange.session, hit_id=hit_id, user_id=_uid(exchange))
+    hit = await safety_store.get_hit(exchange.session, hit_id=hit_id, user_id=exchange.user_id)
     if hit is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
     return hit
 
 
@@ -142,7 +137,7 @@ async def _answered(exchange: Exchange, answer: str, button: str) -> ScreenHit |
 
 async def _plan_text(exchange: Exchange) -> str | None:
     """The person's safety plan as a message, if they made one."""
-    plan = await safety_store.get_plan(exchange.session, user_id=_uid(exchange))
+    plan = await safety_store.get_plan(exchange.session, user_id=exchange.user_id)
     return format_plan(safety_store.filled_parts(plan), exchange.language)
 
 
@@ -200,7 +195,7 @@ async def _go_back(exchange: Exchange, hit: ScreenHit) -> str:
     held = await safety_store.take_held_text(exchange.session, hit=hit)
     if not await safety_store.set_paused(
         exchange.session,
-        user_id=_uid(exchange),
+        user_id=exchange.user_id,
         paused_by=None,
         now=exchange.now,
         expected_version=conversation.version,

@@ -35,11 +35,6 @@ class PlanState(StrEnum):
 GUIDED = [PlanState(part) for part in PLAN_PARTS]
 
 
-def _uid(exchange: Exchange) -> int:
-    assert exchange.user.id is not None
-    return exchange.user.id
-
-
 async def _ask(exchange: Exchange, part: str, ref: int) -> None:
     number = PLAN_PARTS.index(part) + 1
     await exchange.say(
@@ -50,7 +45,7 @@ async def _ask(exchange: Exchange, part: str, ref: int) -> None:
 
 async def _show(exchange: Exchange) -> bool:
     """Show the plan with its buttons; False when it has nothing in it yet."""
-    plan = await safety_store.get_plan(exchange.session, user_id=_uid(exchange))
+    plan = await safety_store.get_plan(exchange.session, user_id=exchange.user_id)
     shown = format_plan(safety_store.filled_parts(plan), exchange.language)
     if shown is None:
         return False
@@ -84,7 +79,7 @@ def _guided_text(state: PlanState) -> StepFn:
         """Keep the words for this part, then ask the next."""
         await safety_store.save_plan_part(
             exchange.session,
-            user_id=_uid(exchange),
+            user_id=exchange.user_id,
             part=state.value,
             text=exchange.text,
             now=exchange.now,
@@ -123,7 +118,7 @@ async def edit_part(exchange: Exchange) -> str:
     """One part chosen: ask for it again."""
     index = exchange.callback.int_value(0, len(PLAN_PARTS) - 1) if exchange.callback else None
     if index is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     await exchange.close_buttons()
     exchange.ref = index
@@ -135,7 +130,7 @@ async def edited_text(exchange: Exchange) -> str:
     """The new words for the part being changed."""
     part = PLAN_PARTS[exchange.ref]
     await safety_store.save_plan_part(
-        exchange.session, user_id=_uid(exchange), part=part, text=exchange.text, now=exchange.now
+        exchange.session, user_id=exchange.user_id, part=part, text=exchange.text, now=exchange.now
     )
     await exchange.say(exchange.t("plan.saved"))
     await _show(exchange)

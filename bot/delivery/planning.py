@@ -74,6 +74,24 @@ async def plan_summary(session: AsyncSession, *, user: User, after: datetime) ->
     return None
 
 
+async def next_checkin(
+    session: AsyncSession, *, schedule: CheckinSchedule, user_id: int
+) -> datetime | None:
+    """When the person's next check-in will really be sent (None: none planned)."""
+    if not schedule.enabled:
+        return None
+    result = await session.exec(
+        select(Delivery)
+        .where(
+            Delivery.user_id == user_id,
+            Delivery.kind == DeliveryKind.CHECKIN,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+        .order_by(col(Delivery.due_at))
+    )
+    return next((d.due_at for d in result.all() if not is_paused(schedule, d.due_at)), None)
+
+
 async def plan_user(session: AsyncSession, *, user: User, after: datetime) -> None:
     """(Re)plan everything scheduled for one person: after any change of their choices."""
     await plan_checkin(session, user=user, after=after)

@@ -64,6 +64,16 @@ class Exchange:
         return self.user.telegram_id
 
     @property
+    def user_id(self) -> int:
+        """The person's row id (every exchange has a stored person)."""
+        assert self.user.id is not None
+        return self.user.id
+
+    def in_other_flow(self, name: str) -> bool:
+        """Whether a conversation of another flow than ``name`` is under way."""
+        return self.conversation is not None and self.conversation.flow != name
+
+    @property
     def paused(self) -> bool:
         """Whether the person's flow waits for them to say how they are."""
         return self.conversation is not None and self.conversation.paused_by is not None
@@ -121,6 +131,10 @@ class Exchange:
         """Set the short notice shown when the pressed button is answered."""
         if text:
             self.toast_text = text[:200]
+
+    async def refuse_button(self) -> None:
+        """Answer a forged or unknown button with the usual short notice."""
+        await self.toast(self.t("fallback.forged_button"))
 
     async def close_buttons(self, choice: str | None = None) -> None:
         """Queue taking the buttons off the pressed message, showing the choice made if given."""

@@ -111,16 +111,16 @@ class FlowRouter(StepRunner, BaseHandler[Update, BotContext, None]):
         await exchange.deliver()
 
     async def _live_conversation(self, exchange: Exchange) -> Conversation | None:
-        conversation = await crud.get_conversation(exchange.session, user_id=self._uid(exchange))
+        conversation = await crud.get_conversation(exchange.session, user_id=exchange.user_id)
         if conversation is None:
             return None
         flow = self.flows.get(conversation.flow)
         if flow is None or conversation.state not in flow.steps:
-            await crud.delete_conversation(exchange.session, user_id=self._uid(exchange))
+            await crud.delete_conversation(exchange.session, user_id=exchange.user_id)
             return None
         if conversation.expires_at <= exchange.now:
             await flow.on_expire(exchange.session, conversation, exchange.now)
-            await crud.delete_conversation(exchange.session, user_id=self._uid(exchange))
+            await crud.delete_conversation(exchange.session, user_id=exchange.user_id)
             return None
         return conversation
 
@@ -212,7 +212,7 @@ class FlowRouter(StepRunner, BaseHandler[Update, BotContext, None]):
             await self._advance(exchange, flow, flow.on_cancel)
         else:
             await flow.on_expire(exchange.session, conversation, exchange.now)
-            await crud.delete_conversation(exchange.session, user_id=self._uid(exchange))
+            await crud.delete_conversation(exchange.session, user_id=exchange.user_id)
             await self.on_cancel_nothing(exchange)
 
     async def _button(self, exchange: Exchange, query: CallbackQuery) -> None:

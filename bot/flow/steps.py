@@ -17,15 +17,10 @@ class StepRunner:
 
     flows: dict[str, FlowSpec]
 
-    @staticmethod
-    def _uid(exchange: Exchange) -> int:
-        assert exchange.user.id is not None
-        return exchange.user.id
-
     async def _resume(self, exchange: Exchange) -> None:
         """Go back to the paused flow: hand it the held words, or show its step again."""
         exchange.conversation = await crud.get_conversation(
-            exchange.session, user_id=self._uid(exchange)
+            exchange.session, user_id=exchange.user_id
         )
         conversation = exchange.conversation
         step = self._step(conversation)
@@ -59,14 +54,14 @@ class StepRunner:
         assert conversation is not None
         if not await safety_store.set_paused(
             exchange.session,
-            user_id=self._uid(exchange),
+            user_id=exchange.user_id,
             paused_by=None,
             now=exchange.now,
             expected_version=conversation.version,
         ):
             raise ConversationMoved
         exchange.conversation = await crud.get_conversation(
-            exchange.session, user_id=self._uid(exchange)
+            exchange.session, user_id=exchange.user_id
         )
 
     def _step(self, conversation: Conversation | None) -> Step | None:
@@ -83,7 +78,7 @@ class StepRunner:
         stamp(exchange, flow, before.state if stays and before else next_state, queued)
         if next_state == UNCHANGED:
             return
-        uid = self._uid(exchange)
+        uid = exchange.user_id
         if before is not None and (before.flow != flow.name or before.ref != exchange.ref):
             # starting something new: the old flow ends quietly, as if it timed out
             await self.flows[before.flow].on_expire(exchange.session, before, exchange.now)

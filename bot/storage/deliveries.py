@@ -186,3 +186,19 @@ async def release_stale_claims(session: AsyncSession, *, now: datetime) -> int:
         .values(status=DeliveryStatus.UNCERTAIN, detail="claim abandoned")
     )
     return int(result.rowcount or 0)
+
+
+def snooze(session: AsyncSession, delivery: Delivery, *, due: datetime) -> None:
+    """Ask again at ``due``: a new delivery for the same slot, and this one marked snoozed."""
+    base, _, count = delivery.slot_key.partition(SNOOZE_MARK)
+    session.add(
+        Delivery(
+            user_id=delivery.user_id,
+            kind=DeliveryKind.CHECKIN,
+            slot_key=f"{base}{SNOOZE_MARK}{int(count or 0) + 1}",
+            due_at=due,
+            next_attempt_at=due,
+        )
+    )
+    delivery.status = DeliveryStatus.SNOOZED
+    session.add(delivery)

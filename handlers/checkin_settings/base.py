@@ -8,15 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from bot.delivery.planning import is_paused, plan_user
+from bot.delivery.planning import next_checkin, plan_user
 from bot.flow import FINISHED, UNCHANGED, Exchange
+from bot.storage import schedules
 from bot.storage.deliveries import get_schedule, get_times
-from bot.storage.models import CheckinSchedule, CheckinTime, Delivery, DeliveryKind, DeliveryStatus
+from bot.storage.models import CheckinSchedule
 
 log = logging.getLogger(__name__)
 
@@ -60,31 +56,8 @@ class CurrentSettings:
     next_due: datetime | None
 
 
-def person_id(exchange: Exchange) -> int:
-    assert exchange.user.id is not None
-    return exchange.user.id
-
-
-async def next_checkin(
-    session: AsyncSession, *, schedule: CheckinSchedule, user_id: int
-) -> datetime | None:
-    """When the person's next check-in will really be sent (None: none planned)."""
-    if not schedule.enabled:
-        return None
-    result = await session.exec(
-        select(Delivery)
-        .where(
-            Delivery.user_id == user_id,
-            Delivery.kind == DeliveryKind.CHECKIN,
-            Delivery.status == DeliveryStatus.PENDING,
-        )
-        .order_by(col(Delivery.due_at))
-    )
-    return next((d.due_at for d in result.all() if not is_paused(schedule, d.due_at)), None)
-
-
 async def snapshot(exchange: Exchange) -> CurrentSettings:
-    uid = person_id(exchange)
+    uid = exchange.user_id
     schedule = await get_schedule(exchange.session, user_id=uid)
     if schedule is None:  # never set: the defaults, not stored until something changes
         schedule = CheckinSchedule(user_id=uid, updated_at=exchange.now)
@@ -95,20 +68,9 @@ async def snapshot(exchange: Exchange) -> CurrentSettings:
 
 async def own_schedule(exchange: Exchange) -> CheckinSchedule:
     """The person's schedule row, created with the defaults the first time."""
-    uid = person_id(exchange)
-    schedule = await get_schedule(exchange.session, user_id=uid)
-    if schedule is not None:
-        return schedule
-    schedule = CheckinSchedule(user_id=uid, updated_at=exchange.now)
-    try:
-        async with exchange.session.begin_nested():
-            exchange.session.add(schedule)
-    except IntegrityError:  # created a moment ago by another update
-        found = await get_schedule(exchange.session, user_id=uid)
-        if found is None:
-            raise
-        schedule = found
-    return schedule
+    return await schedules.own_schedule(
+        exchange.session, user_id=exchange.user_id, now=exchange.now
+    )
 
 
 async def changed(exchange: Exchange, schedule: CheckinSchedule | None = None) -> None:
@@ -122,32 +84,14 @@ async def changed(exchange: Exchange, schedule: CheckinSchedule | None = None) -
 
 async def add_times(exchange: Exchange, times: list[time]) -> bool:
     """Add check-in times; True if that turned check-ins on (a first time, while they were off)."""
-    added = False
-    for at in times:
-        try:
-            async with exchange.session.begin_nested():
-                exchange.session.add(CheckinTime(user_id=person_id(exchange), at=at))
-            added = True
-        except IntegrityError:  # already there (a double tap)
-            pass
-    schedule = await own_schedule(exchange)
-    if added and not schedule.enabled:
-        schedule.enabled = True  # someone who adds a time wants to be checked in on
-        exchange.session.add(schedule)
-        return True
-    return False
+    return await schedules.add_times(
+        exchange.session, user_id=exchange.user_id, times=times, now=exchange.now
+    )
 
 
 async def remove_times(exchange: Exchange, times: list[time] | None = None) -> None:
     """Remove some of the person's times (all of them when ``times`` is None)."""
-    query = sa.delete(CheckinTime).where(col(CheckinTime.user_id) == person_id(exchange))
-    if times is not None:
-        query = query.where(col(CheckinTime.at).in_(times))
-    await exchange.session.exec(query)
-
-
-def _busy_elsewhere(exchange: Exchange) -> bool:
-    return exchange.conversation is not None and exchange.conversation.flow != SETTINGS_FLOW_NAME
+    await schedules.remove_times(exchange.session, user_id=exchange.user_id, times=times)
 
 
 def leave(exchange: Exchange) -> str:
@@ -162,7 +106,7 @@ def leave(exchange: Exchange) -> str:
 
 def stay(exchange: Exchange, state: SettingsState) -> str:
     """Keep a typing screen open, without breaking into another flow under way."""
-    return UNCHANGED if _busy_elsewhere(exchange) else state
+    return UNCHANGED if exchange.in_other_flow(SETTINGS_FLOW_NAME) else state
 
 
 def pressed(exchange: Exchange) -> str | None:
@@ -172,7 +116,7 @@ def pressed(exchange: Exchange) -> str | None:
 
 
 async def forged(exchange: Exchange) -> str:
-    await exchange.toast(exchange.t("fallback.forged_button"))
+    await exchange.refuse_button()
     return UNCHANGED
 
 

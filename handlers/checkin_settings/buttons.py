@@ -24,7 +24,6 @@ from handlers.checkin_settings.base import (
     has_zone,
     leave,
     own_schedule,
-    person_id,
     pressed,
     remove_times,
     snapshot,
@@ -92,7 +91,7 @@ async def turn_on(exchange: Exchange) -> str:
     schedule = await own_schedule(exchange)
     schedule.enabled = True
     note = None
-    if not await get_times(exchange.session, user_id=person_id(exchange)):
+    if not await get_times(exchange.session, user_id=exchange.user_id):
         await add_times(exchange, list(DEFAULT_TIMES))
         note = exchange.t("settings.defaults", times=format_times(DEFAULT_TIMES))
     await changed(exchange, schedule)
@@ -126,7 +125,7 @@ async def times_button(exchange: Exchange) -> str:
         or (toggle["op"] == "a" and at not in settings_keyboards.SUGGESTED_TIMES)
     ):
         return await forged(exchange)
-    times = await get_times(exchange.session, user_id=person_id(exchange))
+    times = await get_times(exchange.session, user_id=exchange.user_id)
     switched_on = False
     if toggle["op"] == "a" and at not in times:
         if len(times) >= MAX_TIMES:

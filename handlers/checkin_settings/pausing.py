@@ -16,7 +16,6 @@ from handlers.checkin_settings.base import (
     has_zone,
     leave,
     own_schedule,
-    person_id,
     pressed,
     snapshot,
 )
@@ -49,7 +48,7 @@ async def resume(exchange: Exchange) -> str:
     """/resume: check-ins start again; says when the next one is."""
     if not await has_zone(exchange):
         return leave(exchange)
-    schedule = await get_schedule(exchange.session, user_id=person_id(exchange))
+    schedule = await get_schedule(exchange.session, user_id=exchange.user_id)
     if schedule is None or not schedule.enabled:
         await exchange.say(exchange.t("settings.resume_off"))
         return leave(exchange)

@@ -17,7 +17,6 @@ from handlers.checkin_settings.base import (
     add_times,
     changed,
     own_schedule,
-    person_id,
     remove_times,
     snapshot,
 )
@@ -51,7 +50,7 @@ async def times_text(exchange: Exchange) -> str:
         typed = parse_times(removing["rest"] if removing else text)
         if typed is None:
             return await _unreadable(exchange, "settings.times_unreadable")
-        times = await get_times(exchange.session, user_id=person_id(exchange))
+        times = await get_times(exchange.session, user_id=exchange.user_id)
         if removing:
             gone = [at for at in typed if at in times]
             await remove_times(exchange, gone)
