@@ -23,7 +23,7 @@ class OnboardingState(StrEnum):
 
 async def start(exchange: Exchange) -> str:
     """/start: welcome a new person (and ask their zone), or greet a returning one."""
-    name = exchange.user.first_name or "there"
+    name = exchange.user.first_name or exchange.t("start.no_name")
     if exchange.user.time_zone is not None:
         await exchange.say(
             exchange.t("start.welcome_back", variant=exchange.user.id or 0, name=name)

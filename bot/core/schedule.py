@@ -30,9 +30,6 @@ _DAY_MARGIN = 1
 _DAYS_AHEAD = 7
 
 
-_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
 @dataclass(frozen=True)
 class Slot:
     """One scheduled moment: the local day and time asked for, and when it is due in UTC."""
@@ -203,26 +200,3 @@ def weekly_slot(
     if slot is None:
         raise ValueError(f"no weekly slot for weekday {weekday!r} at {at!r}")
     return slot
-
-
-def format_times(times: Iterable[time], language: str = "en") -> str:
-    """Times of day as "08:30, 14:00 and 21:00" (24-hour, sorted; English only for now)."""
-    labels = sorted({f"{at:%H:%M}" for at in times})
-    if len(labels) <= 1:
-        return "".join(labels)
-    return f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-def format_weekdays(weekdays: Iterable[int]) -> str:
-    """Weekdays as "every day", "weekdays", "weekends" or "Mon, Wed, Fri" (English only for now)."""
-    days = frozenset(weekdays)
-    _check_weekdays(days)
-    if days == WEEKDAYS_ALL:
-        return "every day"
-    if days == WEEKDAYS_WORK:
-        return "weekdays"
-    if days == WEEKDAYS_WEEKEND:
-        return "weekends"
-    if not days:
-        return "no days"
-    return ", ".join(_WEEKDAY_NAMES[day] for day in sorted(days))

@@ -8,6 +8,7 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.schedule import PAUSE_CHOICES, WEEKDAYS_ALL, WEEKDAYS_WEEKEND, WEEKDAYS_WORK
+from bot.ui.calendar import weekday as weekday_name
 from bot.ui.callbacks import Prefix
 from bot.ui.keyboards import button, markup, menu
 from bot.ui.texts import t
@@ -114,7 +115,7 @@ def settings_days(weekdays: frozenset[int], language: str | None) -> InlineKeybo
     ]
     toggles = [
         button(
-            _ticked(t(f"buttons.settings.day.{day}", language), day in weekdays),
+            _ticked(weekday_name(day, language, form="weekday_short"), day in weekdays),
             Prefix.SETTINGS,
             "days",
             0,
@@ -172,7 +173,7 @@ def settings_summary(
     ]
     days = [
         button(
-            _ticked(t(f"buttons.settings.day.{day}", language), enabled and day == weekday),
+            _ticked(weekday_name(day, language, form="weekday_short"), enabled and day == weekday),
             Prefix.SETTINGS,
             "sum",
             0,

@@ -12,13 +12,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.core.stats import PeriodSummary
+from bot.ui.calendar import month, weekday
 from bot.ui.texts import t
 
 CAPTION_LIMIT = 1024
 """Telegram's limit for a photo caption, counted in UTF-16 code units."""
 WEEK_DAYS = 7
-WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 _PARAGRAPH = "\n\n"
 
@@ -30,8 +29,8 @@ def number(value: float, language: str | None = None) -> str:
 
 def day_label(day: dt.date, language: str | None = None) -> str:
     """A short local date label such as "Mon 23"."""
-    weekday = t(f"summary.weekday_short.{WEEKDAY_KEYS[day.weekday()]}", language)
-    return t("summary.chart.day_label", language, weekday=weekday, day=day.day)
+    name = weekday(day.weekday(), language, form="weekday_short")
+    return t("summary.chart.day_label", language, weekday=name, day=day.day)
 
 
 def date_label(day: dt.date, language: str | None = None) -> str:
@@ -39,9 +38,9 @@ def date_label(day: dt.date, language: str | None = None) -> str:
     return t(
         "summary.title.date",
         language,
-        weekday=t(f"summary.weekday_short.{WEEKDAY_KEYS[day.weekday()]}", language),
+        weekday=weekday(day.weekday(), language, form="weekday_short"),
         day=day.day,
-        month=t(f"summary.month_short.{MONTH_KEYS[day.month - 1]}", language),
+        month=month(day.month, language, short=True),
     )
 
 
@@ -208,13 +207,13 @@ def _patterns(summary: PeriodSummary, is_week: bool, lang: str | None) -> list[s
             )
         )
     if summary.hardest_weekday is not None and summary.easiest_weekday is not None:
-        names = "summary.weekday" if is_week else "summary.weekdays"
+        form = "weekday" if is_week else "weekdays"
         sentences.append(
             t(
                 "summary.patterns.weekday_week" if is_week else "summary.patterns.weekday_days",
                 lang,
-                hardest=t(f"{names}.{WEEKDAY_KEYS[summary.hardest_weekday]}", lang),
-                easiest=t(f"{names}.{WEEKDAY_KEYS[summary.easiest_weekday]}", lang),
+                hardest=weekday(summary.hardest_weekday, lang, form=form),
+                easiest=weekday(summary.easiest_weekday, lang, form=form),
             )
         )
     return sentences

@@ -6,12 +6,10 @@ import logging
 from datetime import time
 
 from bot.core.delivery_rules import mask_from_weekdays, weekdays_from_mask
-from bot.core.schedule import (
-    format_times,
-)
 from bot.flow import FINISHED, Exchange
 from bot.storage.deliveries import get_times
 from bot.ui import settings_keyboards
+from bot.ui.calendar import format_times
 from handlers.checkin_settings.base import (
     DAYS,
     DEFAULT_TIMES,
@@ -93,7 +91,7 @@ async def turn_on(exchange: Exchange) -> str:
     note = None
     if not await get_times(exchange.session, user_id=exchange.user_id):
         await add_times(exchange, list(DEFAULT_TIMES))
-        note = exchange.t("settings.defaults", times=format_times(DEFAULT_TIMES))
+        note = exchange.t("settings.defaults", times=format_times(DEFAULT_TIMES, exchange.language))
     await changed(exchange, schedule)
     await show(exchange, menu(exchange, await snapshot(exchange), note))
     return leave(exchange)

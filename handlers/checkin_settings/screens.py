@@ -11,14 +11,13 @@ from telegram.error import BadRequest
 
 from bot.core.delivery_rules import weekdays_from_mask
 from bot.core.schedule import (
-    format_times,
-    format_weekdays,
     in_quiet_hours,
 )
 from bot.delivery.planning import is_paused
 from bot.flow import MAX_TEXT, Exchange
 from bot.storage.models import CheckinSchedule
 from bot.ui import settings_keyboards
+from bot.ui.calendar import format_times, format_weekdays, month, weekday
 from handlers.checkin_settings.base import (
     CurrentSettings,
 )
@@ -42,9 +41,9 @@ def when(exchange: Exchange, instant: datetime, *, until: bool = False) -> str:
     return exchange.t(
         key,
         time=f"{local:%H:%M}",
-        weekday=exchange.t(f"settings.weekday.{local.weekday()}"),
+        weekday=weekday(local.weekday(), exchange.language),
         day=local.day,
-        month=exchange.t(f"settings.month.{local.month}"),
+        month=month(local.month, exchange.language),
     )
 
 
@@ -58,8 +57,8 @@ def _quiet(schedule: CheckinSchedule) -> tuple[time, time] | None:
     return schedule.quiet_start, schedule.quiet_end
 
 
-def _days_label(schedule: CheckinSchedule) -> str:
-    return format_weekdays(weekdays_from_mask(schedule.weekdays))
+def _days_label(schedule: CheckinSchedule, language: str | None) -> str:
+    return format_weekdays(weekdays_from_mask(schedule.weekdays), language)
 
 
 def _summary_line(exchange: Exchange, schedule: CheckinSchedule) -> str:
@@ -67,7 +66,7 @@ def _summary_line(exchange: Exchange, schedule: CheckinSchedule) -> str:
         return exchange.t("settings.summary_off")
     return exchange.t(
         "settings.summary_on",
-        weekdays=exchange.t(f"settings.weekdays.{schedule.summary_weekday}"),
+        weekdays=weekday(schedule.summary_weekday, exchange.language, form="weekdays"),
         time=f"{schedule.summary_time:%H:%M}",
     )
 
@@ -75,7 +74,10 @@ def _summary_line(exchange: Exchange, schedule: CheckinSchedule) -> str:
 def state_line(exchange: Exchange, snap: CurrentSettings) -> str:
     """On, off or paused, with the times and days."""
     schedule = snap.schedule
-    times, days = format_times(snap.times), _days_label(schedule)
+    times, days = (
+        format_times(snap.times, exchange.language),
+        _days_label(schedule, exchange.language),
+    )
     if not schedule.enabled:
         if snap.times:
             return exchange.t("settings.status_off_with_times", times=times)
@@ -99,7 +101,9 @@ def status(exchange: Exchange, snap: CurrentSettings) -> str:
         lines.append(exchange.t("settings.quiet", range=_range(exchange, *quiet)))
         hushed = [at for at in snap.times if in_quiet_hours(at, *quiet)]
         if schedule.enabled and hushed:
-            lines.append(exchange.t("settings.quiet_skips", times=format_times(hushed)))
+            lines.append(
+                exchange.t("settings.quiet_skips", times=format_times(hushed, exchange.language))
+            )
     lines.append(_summary_line(exchange, schedule))
     if snap.next_due is not None:
         lines.append(exchange.t("settings.next", when=when(exchange, snap.next_due)))
@@ -124,7 +128,7 @@ def times_screen(
     exchange: Exchange, snap: CurrentSettings, note: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     now = (
-        exchange.t("settings.times", times=format_times(snap.times))
+        exchange.t("settings.times", times=format_times(snap.times, exchange.language))
         if snap.times
         else exchange.t("settings.times_none")
     )
@@ -135,7 +139,7 @@ def times_screen(
 def days_screen(exchange: Exchange, snap: CurrentSettings) -> tuple[str, InlineKeyboardMarkup]:
     weekdays = weekdays_from_mask(snap.schedule.weekdays)
     text = join(
-        exchange.t("settings.days", days=_days_label(snap.schedule)),
+        exchange.t("settings.days", days=_days_label(snap.schedule, exchange.language)),
         exchange.t("settings.days_help"),
     )
     return text, settings_keyboards.settings_days(weekdays, exchange.language)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.schedule import format_times
 from bot.core.typed_times import parse_quiet_hours, parse_time_of_day, parse_times
 from bot.flow import UNCHANGED, Exchange
 from bot.storage.deliveries import get_times
+from bot.ui.calendar import format_times
 from handlers.checkin_settings.base import (
     MAX_TIMES,
     NO_QUIET,
@@ -55,9 +55,11 @@ async def times_text(exchange: Exchange) -> str:
             gone = [at for at in typed if at in times]
             await remove_times(exchange, gone)
             note = (
-                exchange.t("settings.times_removed", times=format_times(gone))
+                exchange.t("settings.times_removed", times=format_times(gone, exchange.language))
                 if gone
-                else exchange.t("settings.times_not_set", times=format_times(typed))
+                else exchange.t(
+                    "settings.times_not_set", times=format_times(typed, exchange.language)
+                )
             )
         else:
             new = [at for at in typed if at not in times]
@@ -66,9 +68,11 @@ async def times_text(exchange: Exchange) -> str:
                 return UNCHANGED
             switched_on = await add_times(exchange, new)
             note = (
-                exchange.t("settings.times_added", times=format_times(new))
+                exchange.t("settings.times_added", times=format_times(new, exchange.language))
                 if new
-                else exchange.t("settings.times_already", times=format_times(typed))
+                else exchange.t(
+                    "settings.times_already", times=format_times(typed, exchange.language)
+                )
             )
             if switched_on:
                 note += " " + exchange.t("settings.turned_on")

@@ -13,8 +13,6 @@ from bot.core.schedule import (
     WEEKDAYS_ALL,
     WEEKDAYS_WORK,
     Slot,
-    format_times,
-    format_weekdays,
     in_quiet_hours,
     local_to_utc,
     next_slot,
@@ -628,37 +626,3 @@ def test_weekly_slot_after_this_weeks_moment() -> None:
 def test_weekly_slot_other_day() -> None:
     slot = weekly_slot(utc(2026, 1, 15, 12), weekday=0, at=time(9, 30), zone=NEW_YORK)
     assert slot == Slot(date(2026, 1, 19), time(9, 30), utc(2026, 1, 19, 14, 30))
-
-
-# formatting
-
-
-@pytest.mark.parametrize(
-    ("times", "expected"),
-    [
-        ((), ""),
-        ((time(8, 30),), "08:30"),
-        ((time(21, 0), time(8, 30)), "08:30 and 21:00"),
-        ((time(21, 0), time(8, 30), time(14, 0)), "08:30, 14:00 and 21:00"),
-        ((time(9, 0), time(9, 0)), "09:00"),
-        ((time(7, 0), time(9, 0), time(12, 0), time(23, 5)), "07:00, 09:00, 12:00 and 23:05"),
-    ],
-)
-def test_format_times(times: tuple[time, ...], expected: str) -> None:
-    assert format_times(times) == expected
-
-
-@pytest.mark.parametrize(
-    ("weekdays", "expected"),
-    [
-        (WEEKDAYS_ALL, "every day"),
-        (WEEKDAYS_WORK, "weekdays"),
-        (frozenset({5, 6}), "weekends"),
-        (frozenset({0, 2, 4}), "Mon, Wed, Fri"),
-        (frozenset({6}), "Sun"),
-        (frozenset({6, 0}), "Mon, Sun"),
-        (frozenset(), "no days"),
-    ],
-)
-def test_format_weekdays(weekdays: frozenset[int], expected: str) -> None:
-    assert format_weekdays(weekdays) == expected
