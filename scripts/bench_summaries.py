@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import io
 import json
 import os
 import random
@@ -62,8 +61,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -79,8 +76,8 @@ from bot.storage.periods import (  # noqa: E402
     load_period,
     query_window,
 )
-from bot.ui.charts import CHART_SIZE  # noqa: E402
 from bot.ui.summary import build_summary  # noqa: E402
+from scripts.bench_summary import empty_figure_png  # noqa: E402
 from tests.support.postgres import connect, throwaway_database  # noqa: E402
 
 ZONES = (
@@ -321,16 +318,6 @@ async def median_async(func: Callable[[], Awaitable[object]], repeat: int) -> fl
         await func()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
-
-
-def empty_figure_png() -> bytes:
-    """Baseline: an empty figure of the chart's size rendered to PNG."""
-    figure = Figure(figsize=(CHART_SIZE[0] / 100, CHART_SIZE[1] / 100), dpi=100)
-    FigureCanvasAgg(figure)
-    figure.add_subplot()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
 
 
 def rss_mib() -> tuple[float, float]:

@@ -70,7 +70,8 @@ def in_quiet_hours(local: time, start: time | None, end: time | None) -> bool:
     return local >= start or local < end
 
 
-def _require_aware(instant: datetime, name: str) -> None:
+def require_aware(instant: datetime, name: str) -> None:
+    """Refuse a naive datetime: every instant here is explicit about its zone."""
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
 
@@ -129,7 +130,7 @@ def next_slot(
     scheduled time inside quiet hours is skipped, not moved. Each scheduled local time
     yields one slot per matching local day, whatever DST does that day.
     """
-    _require_aware(after_utc, "after_utc")
+    require_aware(after_utc, "after_utc")
     _check_weekdays(weekdays)
     active = _active_times(times, quiet_start, quiet_end)
     if not active or not weekdays:
@@ -157,8 +158,8 @@ def slots_between(
     quiet_end: time | None = None,
 ) -> list[Slot]:
     """Every slot due in [start_utc, end_utc), in order; the same slots ``next_slot`` walks."""
-    _require_aware(start_utc, "start_utc")
-    _require_aware(end_utc, "end_utc")
+    require_aware(start_utc, "start_utc")
+    require_aware(end_utc, "end_utc")
     _check_weekdays(weekdays)
     active = _active_times(times, quiet_start, quiet_end)
     if not active or not weekdays or end_utc <= start_utc:
@@ -178,7 +179,7 @@ def pause_until(choice: str, now_utc: datetime, zone: str) -> datetime | None:
     of the seventh (Monday afternoon + "3d" ends Thursday 00:00). Unknown choices raise
     ValueError.
     """
-    _require_aware(now_utc, "now_utc")
+    require_aware(now_utc, "now_utc")
     if choice == "forever":
         return None
     if choice not in _PAUSE_DAYS:

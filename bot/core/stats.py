@@ -31,6 +31,8 @@ from fractions import Fraction
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.core.schedule import require_aware
+
 MIN_RATING = 0
 MAX_RATING = 10
 RATING_KINDS = frozenset({"checkin", "break_before", "break_after", "quick"})
@@ -62,7 +64,7 @@ class Rating:
     tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _require_aware(self.at, "Rating.at")
+        require_aware(self.at, "Rating.at")
         _require_rating(self.value, "Rating.value")
         if self.kind not in RATING_KINDS:
             raise ValueError(
@@ -80,7 +82,7 @@ class BreakRecord:
     completed: bool
 
     def __post_init__(self) -> None:
-        _require_aware(self.started_at, "BreakRecord.started_at")
+        require_aware(self.started_at, "BreakRecord.started_at")
         for name, value in (("before", self.before), ("after", self.after)):
             if value is not None:
                 _require_rating(value, f"BreakRecord.{name}")
@@ -134,7 +136,7 @@ def local_date(at: dt.datetime, zone: str) -> dt.date:
 
 def period_bounds(period_end: dt.datetime, zone: str, days: int = 7) -> tuple[dt.date, dt.date]:
     """First and last local date of the ``days`` days ending on ``period_end``'s local day."""
-    _require_aware(period_end, "period_end")
+    require_aware(period_end, "period_end")
     if days < 1:
         raise ValueError(f"days must be at least 1, not {days}")
     end = local_date(period_end, zone)
@@ -272,11 +274,6 @@ def _extremes(groups: Mapping[_K, list[int]], order: Iterable[_K]) -> tuple[_K, 
     if easiest[1] - hardest[1] < Fraction(MIN_PATTERN_GAP):
         return None
     return hardest[0], easiest[0]
-
-
-def _require_aware(value: dt.datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime")
 
 
 def _require_rating(value: int, name: str) -> None:

@@ -83,7 +83,7 @@ async def run_pytest(server_url: str) -> tuple[int, int, str]:
     env = {**os.environ, "TEST_POSTGRES_URL": server_url, "KINDBREAK_REQUIRE_POSTGRES": "1"}
     child = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "postgresql"),
-        "tests/e2e/test_migrations.py",
+        "tests/storage/test_migrations.py",
         cwd=REPO,
         env=env,
         stdout=asyncio.subprocess.PIPE,
