@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from bot.core.timezones import country_for_zone
-from bot.flow import Exchange
+from bot.flow import UNCHANGED, Exchange, StepFn
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*/\s*10)?\s*[.!]?\s*$")
 
@@ -42,3 +43,18 @@ async def mood_from_text(exchange: Exchange) -> int | None:
     if value is None:
         await exchange.say(exchange.t("flow.pick_number"))
     return value
+
+
+def rating_steps(then: Callable[[Exchange, int], Awaitable[str]]) -> tuple[StepFn, StepFn]:
+    """The two ways to give a 0–10 rating, a scale button and a typed number, both going on
+    to ``then`` with the value (a wrong press or word is answered and the step stays)."""
+
+    async def by_button(exchange: Exchange) -> str:
+        value = await mood_from_button(exchange)
+        return UNCHANGED if value is None else await then(exchange, value)
+
+    async def by_text(exchange: Exchange) -> str:
+        value = await mood_from_text(exchange)
+        return UNCHANGED if value is None else await then(exchange, value)
+
+    return by_button, by_text

@@ -10,7 +10,7 @@ from bot.storage import crud
 from bot.storage.models import RatingKind
 from bot.ui import keyboards
 from bot.ui.callbacks import Prefix
-from handlers.common import mood_from_button, mood_from_text, parse_mood
+from handlers.common import parse_mood, rating_steps
 
 
 class MoodState(StrEnum):
@@ -43,18 +43,6 @@ async def ask_mood(exchange: Exchange) -> str:
     return MoodState.RATING
 
 
-async def rating_button(exchange: Exchange) -> str:
-    """A 0–10 button: store it, then offer a note."""
-    value = await mood_from_button(exchange)
-    return UNCHANGED if value is None else await _rated(exchange, value)
-
-
-async def rating_text(exchange: Exchange) -> str:
-    """A typed number."""
-    value = await mood_from_text(exchange)
-    return UNCHANGED if value is None else await _rated(exchange, value)
-
-
 async def _rated(exchange: Exchange, value: int) -> str:
     assert exchange.user.id is not None
     held = exchange.conversation.held_note if exchange.conversation else None  # "/mood 12 great"
@@ -73,6 +61,10 @@ async def _rated(exchange: Exchange, value: int) -> str:
         keyboards.feeling_tags(rating.id, set(), exchange.language, Prefix.MOOD),
     )
     return MoodState.TAGS
+
+
+# the rating, by button or typed, then the feelings
+rating_button, rating_text = rating_steps(_rated)
 
 
 async def tag(exchange: Exchange) -> str:

@@ -14,19 +14,7 @@ from handlers.breaks.steps import (
     current,
     rate,
 )
-from handlers.common import mood_from_button, mood_from_text
-
-
-async def mood_after(exchange: Exchange) -> str:
-    """A 0–10 button after the break: store it and close."""
-    value = await mood_from_button(exchange)
-    return UNCHANGED if value is None else await finish(exchange, value)
-
-
-async def mood_after_text(exchange: Exchange) -> str:
-    """A typed number after the break."""
-    value = await mood_from_text(exchange)
-    return UNCHANGED if value is None else await finish(exchange, value)
+from handlers.common import rating_steps
 
 
 async def skip_after(exchange: Exchange) -> str:
@@ -112,3 +100,7 @@ async def expire(session: AsyncSession, conversation: Conversation, now: datetim
     )
     if break_row is not None:
         await crud.end_break(session, break_row=break_row, status=BreakStatus.ABANDONED, now=now)
+
+
+# the rating after the break, by button or typed, then the closing
+mood_after, mood_after_text = rating_steps(finish)

@@ -9,7 +9,7 @@ from bot.storage import crud
 from bot.storage.models import Break, RatingKind
 from bot.ui import keyboards
 from bot.ui.callbacks import Prefix
-from handlers.common import mood_from_button, mood_from_text
+from handlers.common import rating_steps
 
 
 class BreakState(StrEnum):
@@ -154,22 +154,15 @@ async def rate(exchange: Exchange, value: int, kind: RatingKind) -> Break:
     return break_row
 
 
-async def mood_before(exchange: Exchange) -> str:
-    """A 0–10 button before the break: store it and move on to the difficulty."""
-    value = await mood_from_button(exchange)
-    return UNCHANGED if value is None else await after_before_rating(exchange, value)
-
-
-async def mood_before_text(exchange: Exchange) -> str:
-    """A typed number before the break."""
-    value = await mood_from_text(exchange)
-    return UNCHANGED if value is None else await after_before_rating(exchange, value)
-
-
 async def after_before_rating(exchange: Exchange, value: int) -> str:
+    """The rating before the break stored: on to the difficulty."""
     break_row = await rate(exchange, value, RatingKind.BREAK_BEFORE)
     await reach(exchange, break_row, BreakState.DIFFICULTY)
     return await ask_difficulty(exchange, break_row)
+
+
+# the rating before the break, by button or typed
+mood_before, mood_before_text = rating_steps(after_before_rating)
 
 
 async def skip_before(exchange: Exchange) -> str:
