@@ -174,51 +174,38 @@ def summarize(
     """Summarize the ``days`` local days ending on the local day of ``period_end``."""
     start, end = period_bounds(period_end, zone, days)
     tz = ZoneInfo(zone)
-
-    local: list[tuple[dt.datetime, Rating]] = []
-    for rating in ratings:
-        when = rating.at.astimezone(tz)
-        if start <= when.date() <= end:
-            local.append((when, rating))
-    values = [rating.value for _, rating in local]
-
-    by_date: dict[dt.date, list[int]] = defaultdict(list)
-    by_time: dict[TimeOfDay, list[int]] = defaultdict(list)
-    by_weekday: dict[int, list[int]] = defaultdict(list)
-    tags: Counter[str] = Counter()
-    for when, rating in local:
-        by_date[when.date()].append(rating.value)
-        by_time[time_of_day(when.hour)].append(rating.value)
-        by_weekday[when.weekday()].append(rating.value)
-        tags.update(set(rating.tags))
-
-    dates = [start + dt.timedelta(days=offset) for offset in range(days)]
-    day_stats = tuple(_day_stats(day, by_date.get(day)) for day in dates)
-
-    exact_mean = _mean(values)
-    mean = None if exact_mean is None else round1(exact_mean)
-
+    local = [
+        (when, rating)
+        for rating in ratings
+        if start <= (when := rating.at.astimezone(tz)).date() <= end
+    ]
     prev_start = start - dt.timedelta(days=days)
     prev_values = [r.value for r in previous if prev_start <= r.at.astimezone(tz).date() < start]
-    change: float | None = None
-    if len(values) >= MIN_RATINGS_FOR_STATS and len(prev_values) >= MIN_RATINGS_FOR_STATS:
-        change = round1(
-            Fraction(sum(values), len(values)) - Fraction(sum(prev_values), len(prev_values))
-        )
-
     in_period = [b for b in breaks if start <= b.started_at.astimezone(tz).date() <= end]
-    changes = [
-        b.after - b.before
-        for b in in_period
-        if b.completed and b.before is not None and b.after is not None
-    ]
-    break_change = _mean(changes)
+    return _summary(start, end, _Groups.of(local), prev_values, in_period)
 
-    time_pattern = _extremes(by_time, TIMES_OF_DAY)
-    weekday_pattern = _extremes(by_weekday, range(7))
 
-    ranked = sorted(tags.items(), key=lambda item: (-item[1], item[0]))
-
+def _summary(
+    start: dt.date,
+    end: dt.date,
+    groups: _Groups,
+    prev_values: Sequence[int],
+    in_period: Sequence[BreakRecord],
+) -> PeriodSummary:
+    values = groups.values
+    exact_mean = _mean(values)
+    mean = None if exact_mean is None else round1(exact_mean)
+    break_change = _mean(
+        [
+            b.after - b.before
+            for b in in_period
+            if b.completed and b.before is not None and b.after is not None
+        ]
+    )
+    time_pattern = _extremes(groups.by_time, TIMES_OF_DAY)
+    weekday_pattern = _extremes(groups.by_weekday, range(7))
+    ranked = sorted(groups.tags.items(), key=lambda item: (-item[1], item[0]))
+    dates = [start + dt.timedelta(days=offset) for offset in range((end - start).days + 1)]
     return PeriodSummary(
         start=start,
         end=end,
@@ -226,7 +213,7 @@ def summarize(
         mean=mean,
         min=min(values) if values else None,
         max=max(values) if values else None,
-        change_from_previous=change,
+        change_from_previous=_change(values, prev_values),
         breaks_taken=len(in_period),
         breaks_completed=sum(1 for b in in_period if b.completed),
         average_break_change=None if break_change is None else round1(break_change),
@@ -235,13 +222,42 @@ def summarize(
         hardest_weekday=weekday_pattern[0] if weekday_pattern else None,
         easiest_weekday=weekday_pattern[1] if weekday_pattern else None,
         top_tags=tuple(ranked[:TOP_TAG_COUNT]),
-        days_with_ratings=len(by_date),
+        days_with_ratings=len(groups.by_date),
         is_sparse=len(values) < MIN_RATINGS_FOR_STATS,
         is_hard_week=(
             mean is not None and len(values) >= MIN_RATINGS_FOR_STATS and mean <= HARD_WEEK_MEAN
         ),
-        days=day_stats,
+        days=tuple(_day_stats(day, groups.by_date.get(day)) for day in dates),
     )
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """A period's ratings grouped by local date, time of day and weekday, and its feelings."""
+
+    values: list[int]
+    by_date: dict[dt.date, list[int]]
+    by_time: dict[TimeOfDay, list[int]]
+    by_weekday: dict[int, list[int]]
+    tags: Counter[str]
+
+    @classmethod
+    def of(cls, local: Sequence[tuple[dt.datetime, Rating]]) -> _Groups:
+        groups = cls([], defaultdict(list), defaultdict(list), defaultdict(list), Counter())
+        for when, rating in local:
+            groups.values.append(rating.value)
+            groups.by_date[when.date()].append(rating.value)
+            groups.by_time[time_of_day(when.hour)].append(rating.value)
+            groups.by_weekday[when.weekday()].append(rating.value)
+            groups.tags.update(set(rating.tags))
+        return groups
+
+
+def _change(values: Sequence[int], previous: Sequence[int]) -> float | None:
+    """The change in mean from the previous period, when both have enough ratings."""
+    if len(values) < MIN_RATINGS_FOR_STATS or len(previous) < MIN_RATINGS_FOR_STATS:
+        return None
+    return round1(Fraction(sum(values), len(values)) - Fraction(sum(previous), len(previous)))
 
 
 def _day_stats(day: dt.date, values: list[int] | None) -> DayStats:
