@@ -72,12 +72,12 @@ from bot.storage.models import MoodRating, User  # noqa: E402
 from bot.storage.periods import (  # noqa: E402
     MONTH,
     WEEK,
-    explain_ratings_query,
     load_period,
     query_window,
 )
 from bot.ui.summary import build_summary  # noqa: E402
 from scripts.bench_summary import empty_figure_png  # noqa: E402
+from tests.support.explain import explain_ratings_query  # noqa: E402
 from tests.support.postgres import connect, throwaway_database  # noqa: E402
 
 ZONES = (

@@ -15,11 +15,11 @@ from bot.storage.models import BreakStatus, RatingKind
 from bot.storage.periods import (
     MONTH,
     WEEK,
-    explain_ratings_query,
     load_period,
     query_window,
 )
 from handlers.summary import prepare_summary
+from tests.support.explain import explain_ratings_query
 from tests.support.factories import create_break, create_rating, create_user, local
 
 BERLIN = "Europe/Berlin"
