@@ -6,6 +6,7 @@ import asyncio
 from enum import StrEnum
 
 from bot.core.timezones import COMMON_ZONES, local_now_label, parse_timezone
+from bot.core.zone_suggestions import city_zone, suggest_zones, zone_named
 from bot.delivery.planning import plan_user
 from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step
 from bot.storage import crud
@@ -75,11 +76,49 @@ async def other_zone(exchange: Exchange) -> str:
 
 
 async def zone_text(exchange: Exchange) -> str:
-    """A typed city or zone name (the first city look-up reads the city tables: off the loop)."""
-    zone = await asyncio.to_thread(parse_timezone, exchange.text or "")
-    if zone is None:
+    """A typed city or zone name; if none matches, close spellings as buttons (off the loop)."""
+    text = exchange.text or ""
+    zone = await asyncio.to_thread(parse_timezone, text)
+    if zone is not None:
+        return await _set_zone(exchange, zone)
+    suggestions = await asyncio.to_thread(suggest_zones, text)
+    if not suggestions:
         await exchange.say(exchange.t("start.timezone_unknown"))
+    elif len(suggestions) == 1:
+        place = keyboards.suggestion_label(suggestions[0], exchange.language)
+        await exchange.say(
+            exchange.t("start.suggest_one", place=place),
+            keyboards.zone_suggestions(suggestions, exchange.language),
+        )
+    else:
+        await exchange.say(
+            exchange.t("start.suggest_some"),
+            keyboards.zone_suggestions(suggestions, exchange.language),
+        )
+    return UNCHANGED
+
+
+async def city_suggestion(exchange: Exchange) -> str:
+    """A suggested city (its GeoNames id travels with the button)."""
+    assert exchange.callback is not None
+    value = exchange.callback.value
+    known = value.isdigit() and len(value) <= 12
+    found = await asyncio.to_thread(city_zone, int(value)) if known else None
+    if found is None:
+        await exchange.toast(exchange.t("fallback.forged_button"))
         return UNCHANGED
+    await exchange.close_buttons(keyboards.suggestion_label(found, exchange.language))
+    return await _set_zone(exchange, found.zone)
+
+
+async def zone_suggestion(exchange: Exchange) -> str:
+    """A suggested zone name (the name travels with the button)."""
+    assert exchange.callback is not None
+    zone = zone_named(exchange.callback.value)
+    if zone is None:
+        await exchange.toast(exchange.t("fallback.forged_button"))
+        return UNCHANGED
+    await exchange.close_buttons(zone)
     return await _set_zone(exchange, zone)
 
 
@@ -106,7 +145,12 @@ def build_flow() -> FlowSpec:
         commands={"start": start, "timezone": change_timezone},
         steps={
             OnboardingState.TIMEZONE: Step(
-                buttons={"tz": zone_button, "tzother": other_zone},
+                buttons={
+                    "tz": zone_button,
+                    "tzother": other_zone,
+                    "tzcity": city_suggestion,
+                    "tzname": zone_suggestion,
+                },
                 on_text=zone_text,
                 reminder="start.timezone_other",
             )

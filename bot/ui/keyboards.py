@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.choices import FEELING_TAGS, SNOOZE_MINUTES
 from bot.core.timezones import COMMON_ZONES
+from bot.core.zone_suggestions import Suggestion
 from bot.ui.callbacks import Callback, Prefix, parse
 from bot.ui.texts import t
 
@@ -72,6 +73,29 @@ def time_zones(language: str | None) -> InlineKeyboardMarkup:
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([button(t("buttons.other_zone", language), Prefix.ONBOARDING, "tzother")])
+    return markup(*rows)
+
+
+def suggestion_label(suggestion: Suggestion, language: str | None) -> str:
+    """ "Munich (Europe/Berlin)", or the zone alone when the suggestion is a zone name."""
+    if suggestion.geonameid == 0:
+        return suggestion.zone
+    return t("start.suggestion", language, name=suggestion.name, zone=suggestion.zone)
+
+
+def zone_suggestions(
+    suggestions: Sequence[Suggestion], language: str | None
+) -> InlineKeyboardMarkup:
+    """One button per close spelling (a city by its GeoNames id, a zone by name), and 'type again'."""
+    rows = [
+        [
+            button(suggestion_label(s, language), Prefix.ONBOARDING, "tzcity", 0, str(s.geonameid))
+            if s.geonameid
+            else button(s.zone, Prefix.ONBOARDING, "tzname", 0, s.zone)
+        ]
+        for s in suggestions
+    ]
+    rows.append([button(t("buttons.type_again", language), Prefix.ONBOARDING, "tzother")])
     return markup(*rows)
 
 

@@ -6,13 +6,22 @@ import datetime as dt
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.stats import BreakRecord, Rating, summarize
-from bot.ui.chart_data import BreakMarker, ChartData, chart_data, tick_indices
+from bot.ui.chart_data import (
+    HALF_DAY,
+    MIN_GAP,
+    BreakMarker,
+    ChartData,
+    chart_data,
+    spread_in_day,
+    tick_indices,
+)
 from bot.ui.charts import CHART_SIZE, render_chart
 
 UTC = dt.UTC
@@ -32,6 +41,7 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+SAME_DAY = [(14, 0), (14, 5), (23, 50)]  # two within minutes, one just before midnight
 RATINGS = [
     Rating(local(19, 0, 30), 4, "checkin"),  # 22:30 UTC on Sunday 18th, but Monday locally
     Rating(local(19, 20), 6, "quick"),
@@ -65,22 +75,77 @@ def test_chart_data_per_day_values_with_gaps() -> None:
     assert data.empty_text is None
 
 
+def days_and_moods(data: ChartData) -> list[tuple[int, int, int]]:
+    return [(marker.day, marker.before, marker.after) for marker in data.breaks]
+
+
 def test_chart_data_break_markers() -> None:
     data = week_data()
-    assert data.breaks == ((0, 3, 6), (2, 4, 4), (2, 2, 5))
-    assert data.breaks[0] == BreakMarker(day=0, before=3, after=6)
+    assert days_and_moods(data) == [(0, 3, 6), (2, 4, 4), (2, 2, 5)]
+    first = data.breaks[0]
+    assert first == BreakMarker(day=0, before=3, after=6, x=first.x)
+    assert [marker.unchanged for marker in data.breaks] == [False, True, False]
+
+
+def test_breaks_sit_within_their_day_by_time_of_day() -> None:
+    data = week_data()
+    # 00:10 on Monday: the start of day 0; 14:00 and 18:00 on Wednesday, in that order
+    monday, two_pm, six_pm = (marker.x for marker in data.breaks)
+    assert monday == pytest.approx(0 - HALF_DAY + 2 * HALF_DAY * 10 / 1440)
+    assert 2 < two_pm < six_pm <= 2 + HALF_DAY
+    assert six_pm - two_pm >= MIN_GAP
+
+
+def test_three_breaks_on_one_day_are_spread_apart_inside_it() -> None:
+    day = [BreakRecord(local(21, hour, minute), 3, 6, True) for hour, minute in SAME_DAY]
+    summary = summarize([], day, zone=BERLIN, period_end=END)
+    xs = [marker.x for marker in chart_data(summary, day, zone=BERLIN).breaks]
+    assert xs == sorted(xs) and len(xs) == 3
+    assert all(2 - HALF_DAY <= x <= 2 + HALF_DAY for x in xs)
+    assert all(b - a >= MIN_GAP - 1e-9 for a, b in pairwise(xs))
+
+
+@pytest.mark.parametrize(
+    "fractions",
+    [[0.0], [1.0], [0.5, 0.5, 0.5], [0.99, 0.995, 1.0], [0.0, 0.001], [0.5] * 9, [0.2, 0.9]],
+)
+def test_spread_in_day_keeps_order_gap_and_bounds(fractions: list[float]) -> None:
+    xs = spread_in_day(4, fractions)
+    assert list(xs) == sorted(xs)
+    assert all(4 - HALF_DAY <= x <= 4 + HALF_DAY for x in xs)
+    gap = min(MIN_GAP, 2 * HALF_DAY / (len(xs) - 1)) if len(xs) > 1 else 0
+    assert all(b - a >= gap - 1e-6 for a, b in pairwise(xs))
+
+
+@pytest.mark.parametrize("days", [7, 30])
+def test_every_break_and_arrow_is_inside_the_axes(days: int) -> None:
+    breaks = [
+        BreakRecord(local(25, 23, 59), 0, 10, True),  # the last minute of the last day
+        BreakRecord(local(25, 23, 58), 10, 0, True),
+        BreakRecord(END - dt.timedelta(days=days - 1, hours=19), 10, 10, True),  # first day
+    ]
+    summary = summarize([], breaks, zone=BERLIN, period_end=END, days=days)
+    data = chart_data(summary, breaks, zone=BERLIN)
+    assert len(data.breaks) == 3
+    (left, right), (bottom, top) = data.x_limits, data.y_limits
+    margin = 0.5 if days > 14 else 0.2  # room for a marker's width beyond its centre
+    for marker in data.breaks:
+        assert left + margin <= marker.x <= right - margin
+        assert bottom < min(marker.before, marker.after) <= max(marker.before, marker.after) < top
+    assert render_chart(data)[:8] == PNG_SIGNATURE
 
 
 def test_break_markers_follow_the_local_day_and_time_order() -> None:
     late = BreakRecord(local(20, 23, 30), 5, 6, True)  # 21:30 UTC, Tuesday locally
     early = BreakRecord(local(20, 7), 1, 2, True)
     summary = summarize([], [late, early], zone=BERLIN, period_end=END)
-    assert chart_data(summary, [late, early], zone=BERLIN).breaks == ((1, 1, 2), (1, 5, 6))
+    assert days_and_moods(chart_data(summary, [late, early], zone=BERLIN)) == [(1, 1, 2), (1, 5, 6)]
     # In Tokyo the period runs Tuesday 20 to Monday 26, and 21:30 UTC on Tuesday is
     # already Wednesday morning.
     tokyo = summarize([], [late, early], zone="Asia/Tokyo", period_end=END)
     assert tokyo.start == dt.date(2026, 10, 20)
-    assert chart_data(tokyo, [late, early], zone="Asia/Tokyo").breaks == ((0, 1, 2), (1, 5, 6))
+    tokyo_data = chart_data(tokyo, [late, early], zone="Asia/Tokyo")
+    assert days_and_moods(tokyo_data) == [(0, 1, 2), (1, 5, 6)]
 
 
 def test_chart_texts_come_from_the_catalogue_or_parameters() -> None:
@@ -111,9 +176,9 @@ def test_month_labels_every_few_days_ending_today() -> None:
     data = chart_data(summary, BREAKS, zone=BERLIN)
     assert len(data.labels) == len(data.means) == 30
     assert data.labels[0] == "Sat 26" and data.labels[-1] == "Sun 25"
-    assert data.tick_indices == (1, 5, 9, 13, 17, 21, 25, 29)
+    assert data.tick_indices == (1, 8, 15, 22, 29)  # about once a week: readable on a phone
     assert data.means[23] == 5.0 and data.means[24] is None
-    assert data.breaks == ((22, 1, 9), (23, 3, 6), (25, 4, 4), (25, 2, 5))
+    assert days_and_moods(data) == [(22, 1, 9), (23, 3, 6), (25, 4, 4), (25, 2, 5)]
 
 
 @pytest.mark.parametrize(
@@ -124,6 +189,7 @@ def test_month_labels_every_few_days_ending_today() -> None:
         (7, (0, 1, 2, 3, 4, 5, 6)),
         (8, (0, 1, 2, 3, 4, 5, 6, 7)),
         (14, (1, 3, 5, 7, 9, 11, 13)),
+        (30, (1, 8, 15, 22, 29)),  # over two weeks: once a week
     ],
 )
 def test_tick_indices(days: int, expected: tuple[int, ...]) -> None:
