@@ -66,6 +66,8 @@ def build_flows() -> list[FlowSpec]:
         practices.menu.build_flow(),
         practices.critic.build_flow(),
         practices.friend.build_flow(),
+        practices.gratitude.build_flow(),
+        practices.phrases.build_flow(),
     ]
 
 

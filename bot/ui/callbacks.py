@@ -48,7 +48,7 @@ PRACTICE_ACTIONS = frozenset(
 ACTIONS: dict[Prefix, frozenset[str]] = {
     Prefix.ONBOARDING: frozenset({"tz", "tzother"}),
     Prefix.BREAK: frozenset(
-        {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done"}
+        {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done", "keep"}
     ),
     Prefix.MOOD: frozenset({"start", "rate", "skip", "tag", "done"}),
     Prefix.MENU: frozenset({"urgent", "help"}),

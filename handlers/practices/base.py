@@ -273,8 +273,10 @@ def no_thanks(practice: Practice) -> StepFn:
     return decline
 
 
-def build_practice_flow(practice: Practice, steps: Mapping[str, Step]) -> FlowSpec:
-    """The flow of one practice: its own steps plus the shared ones."""
+def build_practice_flow(
+    practice: Practice, steps: Mapping[str, Step], commands: Mapping[str, StepFn] | None = None
+) -> FlowSpec:
+    """The flow of one practice: its own steps (and any other commands) plus the shared ones."""
     start = starter(practice)
     buttons: dict[str, StepFn] = {"start": start, "nothanks": no_thanks(practice)}
     if practice.phrase_source is not None:
@@ -287,7 +289,7 @@ def build_practice_flow(practice: Practice, steps: Mapping[str, Step]) -> FlowSp
     return FlowSpec(
         name=practice.kind,
         prefix=practice.prefix,
-        commands={practice.command: start},
+        commands={practice.command: start, **(commands or {})},
         buttons=buttons,
         steps={**_mood_steps(practice), **steps},
         on_cancel=stop,
