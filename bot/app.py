@@ -64,8 +64,10 @@ def build_flows() -> list[FlowSpec]:
         summary.build_flow(),
         help.build_flow(),
         practices.menu.build_flow(),
+        practices.kindness.build_flow(),
         practices.critic.build_flow(),
         practices.friend.build_flow(),
+        practices.soothe.build_flow(),
         practices.gratitude.build_flow(),
         practices.phrases.build_flow(),
     ]

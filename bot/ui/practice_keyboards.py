@@ -97,3 +97,14 @@ def offer(prefix: Prefix, label: str, language: str | None) -> InlineKeyboardMar
             button(t("buttons.no_thanks", language), prefix, "nothanks"),
         ]
     )
+
+
+def next_or_skip(prefix: Prefix, ref: int, skip: str, language: str | None) -> InlineKeyboardMarkup:
+    """Next, skip the rest (its label given), and Stop."""
+    return markup(
+        [
+            button(t("buttons.next", language), prefix, "next", ref),
+            button(t(skip, language), prefix, "skip", ref),
+        ],
+        [button(t("buttons.stop", language), prefix, "stop", ref)],
+    )
