@@ -38,6 +38,7 @@ from handlers import (
     help,
     mood,
     onboarding,
+    practices,
     safety,
     safety_plan,
     summary,
@@ -62,6 +63,13 @@ def build_flows() -> list[FlowSpec]:
         checkin_settings.build_flow(),
         summary.build_flow(),
         help.build_flow(),
+        practices.menu.build_flow(),
+        practices.kindness.build_flow(),
+        practices.critic.build_flow(),
+        practices.friend.build_flow(),
+        practices.soothe.build_flow(),
+        practices.gratitude.build_flow(),
+        practices.phrases.build_flow(),
     ]
 
 

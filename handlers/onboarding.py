@@ -105,7 +105,7 @@ async def city_suggestion(exchange: Exchange) -> str:
     known = value.isdigit() and len(value) <= 12
     found = await asyncio.to_thread(city_zone, int(value)) if known else None
     if found is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     await exchange.close_buttons(keyboards.suggestion_label(found, exchange.language))
     return await _set_zone(exchange, found.zone)
@@ -116,7 +116,7 @@ async def zone_suggestion(exchange: Exchange) -> str:
     assert exchange.callback is not None
     zone = zone_named(exchange.callback.value)
     if zone is None:
-        await exchange.toast(exchange.t("fallback.forged_button"))
+        await exchange.refuse_button()
         return UNCHANGED
     await exchange.close_buttons(zone)
     return await _set_zone(exchange, zone)

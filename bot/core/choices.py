@@ -14,5 +14,8 @@ FEELING_TAGS = (
     "content",
     "grateful",
     "hopeful",
+    "stressed",
+    "self_critical",
+    "ashamed",
 )
 SNOOZE_MINUTES = (30, 120)

@@ -28,19 +28,41 @@ class Prefix(StrEnum):
     SETTINGS = "s"
     SAFETY = "a"
     SAFETY_PLAN = "p"
+    PRACTICES = "e"  # the /practices menu and the end of every practice
+    CRITIC = "i"
+    FRIEND = "f"
+    KINDNESS = "k"
+    SOOTHE = "z"
+    GRATITUDE = "g"
+    PHRASES = "r"
+    LEARN = "l"
+
+
+# what every practice's buttons may carry: starting it, the mood scale, pacing, saving a phrase
+PRACTICE_ACTIONS = frozenset(
+    {"start", "before", "after", "skip", "stop", "next", "keep", "nothanks", "pick", "yes", "no"}
+)
 
 
 # the actions each prefix may carry; parsing rejects any other
 ACTIONS: dict[Prefix, frozenset[str]] = {
     Prefix.ONBOARDING: frozenset({"tz", "tzother", "tzcity", "tzname"}),
     Prefix.BREAK: frozenset(
-        {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done"}
+        {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done", "keep"}
     ),
     Prefix.MOOD: frozenset({"start", "rate", "skip", "tag", "done"}),
     Prefix.MENU: frozenset({"urgent", "help"}),
     # the answers to "are you safe right now?"; ref is the screen hit
     Prefix.SAFETY: frozenset({"danger", "struggle", "okay", "back"}),
     Prefix.SAFETY_PLAN: frozenset({"start", "skip", "stop", "edit", "part", "done"}),
+    Prefix.PRACTICES: frozenset({"menu", "done"}),
+    Prefix.CRITIC: PRACTICE_ACTIONS,
+    Prefix.FRIEND: PRACTICE_ACTIONS,
+    Prefix.KINDNESS: PRACTICE_ACTIONS,
+    Prefix.SOOTHE: PRACTICE_ACTIONS,
+    Prefix.GRATITUDE: PRACTICE_ACTIONS,
+    Prefix.PHRASES: frozenset({"start", "add", "remove", "drop", "skip", "done"}),
+    Prefix.LEARN: frozenset({"next", "done"}),
     Prefix.CHECKIN: frozenset({"rate", "tag", "done", "snooze", "notnow", "break", "skip"}),
     Prefix.SETTINGS: frozenset(
         {

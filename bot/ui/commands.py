@@ -7,6 +7,7 @@ from bot.ui.texts import t
 # the command menu Telegram shows, in this order (each must be handled by a flow)
 MENU_COMMANDS = (
     "break",
+    "practices",
     "mood",
     "checkins",
     "summary",

@@ -9,12 +9,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.flow import FINISHED, UNCHANGED, Exchange
 from bot.storage import crud
 from bot.storage.models import BreakStatus, Conversation, RatingKind
+from bot.storage.practice_models import PhraseSource
 from bot.ui import keyboards
 from handlers.breaks.steps import (
     current,
     rate,
 )
 from handlers.common import rating_steps
+from handlers.practices.base import save_phrase
 
 
 async def skip_after(exchange: Exchange) -> str:
@@ -100,6 +102,19 @@ async def expire(session: AsyncSession, conversation: Conversation, now: datetim
     )
     if break_row is not None:
         await crud.end_break(session, break_row=break_row, status=BreakStatus.ABANDONED, now=now)
+
+
+async def keep_need(exchange: Exchange) -> str:
+    """'Keep these words': what they needed to hear goes into their phrases, once."""
+    assert exchange.callback is not None and exchange.user.id is not None
+    break_row = await crud.get_break(
+        exchange.session, break_id=exchange.callback.ref, user_id=exchange.user.id
+    )
+    if break_row is None or not break_row.need:
+        await exchange.refuse_button()
+        return UNCHANGED
+    await save_phrase(exchange, break_row.need, PhraseSource.BREAK, break_row.id)
+    return UNCHANGED
 
 
 # the rating after the break, by button or typed, then the closing

@@ -8,6 +8,7 @@ from handlers.breaks.ending import (
     done,
     expire,
     grounding,
+    keep_need,
     mood_after,
     mood_after_text,
     no_thanks,
@@ -43,7 +44,13 @@ def build_flow() -> FlowSpec:
         name=BREAK_FLOW_NAME,
         prefix=Prefix.BREAK,
         commands={"break": start_break},
-        buttons={"start": start_break, "ground": grounding, "nothanks": no_thanks, "done": done},
+        buttons={
+            "start": start_break,
+            "ground": grounding,
+            "nothanks": no_thanks,
+            "done": done,
+            "keep": keep_need,
+        },
         steps={
             BreakState.MOOD_BEFORE: Step(
                 buttons={"before": mood_before, "skip": skip_before, "stop": stop},

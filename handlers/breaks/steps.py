@@ -6,8 +6,9 @@ from enum import StrEnum
 
 from bot.flow import UNCHANGED, Exchange
 from bot.storage import crud
+from bot.storage import practices as practice_store
 from bot.storage.models import Break, RatingKind
-from bot.ui import keyboards
+from bot.ui import keyboards, practice_keyboards
 from bot.ui.callbacks import Prefix
 from handlers.common import rating_steps
 
@@ -109,11 +110,20 @@ PRACTICE = {
 async def show_practice(exchange: Exchange, break_row: Break, state: BreakState) -> str:
     key, offset = PRACTICE[state]
     await reach(exchange, break_row, state)
-    await exchange.say(
-        exchange.t(key, variant=break_row.variant + offset),
-        keyboards.next_or_stop(exchange.ref, exchange.language),
-    )
+    text = exchange.t(key, variant=break_row.variant + offset)
+    if state == BreakState.SELF_KINDNESS:
+        text += await own_phrase(exchange, break_row)
+    await exchange.say(text, keyboards.next_or_stop(exchange.ref, exchange.language))
     return state
+
+
+async def own_phrase(exchange: Exchange, break_row: Break) -> str:
+    """One of the person's own phrases for the kindness step (a different one each break)."""
+    phrases = await practice_store.list_phrases(exchange.session, user_id=break_row.user_id)
+    if not phrases:
+        return ""
+    chosen = phrases[break_row.variant % len(phrases)].text
+    return "\n\n" + exchange.t("break.own_phrase", phrase=chosen)
 
 
 async def ask_need(exchange: Exchange, break_row: Break) -> str:
@@ -211,7 +221,10 @@ async def need(exchange: Exchange) -> str:
     break_row = await current(exchange)
     break_row.need = exchange.text
     exchange.session.add(break_row)
-    await exchange.say(exchange.t("break.need_thanks", variant=break_row.variant))
+    await exchange.say(
+        exchange.t("break.need_thanks", variant=break_row.variant),
+        practice_keyboards.keep_phrase(Prefix.BREAK, exchange.ref, "need", exchange.language),
+    )
     return await ask_after(exchange, break_row)
 
 

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from bot.storage import models  # noqa: F401  (tables on the metadata)
+from bot.storage import models, practice_models  # noqa: F401  (tables on the metadata)
 from bot.storage.db import create_engine, migrate
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-from bot.storage import models  # registers the tables on SQLModel.metadata
+from bot.storage import models, practice_models  # noqa: F401  (the tables on the metadata)
 
 target_metadata = SQLModel.metadata
 
