@@ -1,0 +1,270 @@
+"""Literal anchors: strings an alternative cannot match without, so it runs only where they occur.
+
+Each alternative of a lexicon pattern is parsed (with the standard library's own regular
+expression parser) into requirements: sets of literal strings of which every match must
+contain one. An alternative is tried on a text only when each of its requirements has a
+member in the text, and the alternatives that remain are matched one by one and merged
+exactly as the alternation would (leftmost match first, the earlier alternative on a tie),
+so the matches are the same as the whole pattern's; skipped ones could not have matched.
+
+A literal that must start (end) at a word boundary is marked with ``EDGE`` before (after)
+it, and looked up in words with ``EDGE`` inserted at each of their word boundaries.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+# The parser behind ``re.compile`` (private, but part of every CPython since 3.11).
+_PARSER: Any = importlib.import_module("re._parser")
+_REPEATS = frozenset({_PARSER.MAX_REPEAT, _PARSER.MIN_REPEAT, _PARSER.POSSESSIVE_REPEAT})
+_ZERO_WIDTH = frozenset({_PARSER.AT, _PARSER.ASSERT, _PARSER.ASSERT_NOT})
+EDGE = "\x00"
+_LONGEST = 8  # longer literals are cut to their first characters (still required)
+_MAX_MERGED = 6  # with more candidate alternatives than this, the whole pattern is run
+# Words so common that a requirement made only of them selects almost nothing.
+_COMMON = frozenset(
+    [
+        "i",
+        "im",
+        "a",
+        "an",
+        "the",
+        "to",
+        "and",
+        "or",
+        "but",
+        "it",
+        "its",
+        "is",
+        "was",
+        "be",
+        "been",
+        "so",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "my",
+        "me",
+        "you",
+        "not",
+        "no",
+        "do",
+        "dont",
+        "go",
+        "get",
+        "got",
+        "can",
+        "all",
+        "one",
+        "this",
+        "that",
+        "just",
+    ]
+)
+
+Requirement = frozenset[str]
+
+
+def _is_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+def _mark(literal: str, start: bool, end: bool) -> str:
+    start = start and _is_word(literal[0])
+    end = end and _is_word(literal[-1]) and len(literal) <= _LONGEST
+    return EDGE * start + literal[:_LONGEST] + EDGE * end
+
+
+def _score(requirement: Requirement) -> tuple[int, int]:
+    def one(literal: str) -> int:
+        core = literal.strip(EDGE)
+        return len(core) + 2 * (len(literal) - len(core)) - 6 * (core in _COMMON)
+
+    return min(map(one, requirement)), -len(requirement)
+
+
+def _best(requirements: list[Requirement]) -> Requirement | None:
+    return max(requirements, key=_score) if requirements else None
+
+
+def _boundary(item: tuple[Any, Any]) -> bool:
+    return item[0] is _PARSER.AT and item[1] is _PARSER.AT_BOUNDARY
+
+
+def _edges(items: list[tuple[Any, Any]], start: bool, end: bool) -> list[tuple[bool, bool]]:
+    """Per item: whether a word boundary must come right before it, and right after it."""
+    before, state = [], start
+    for item in items:
+        before.append(state)
+        state = _boundary(item) or (state and item[0] in _ZERO_WIDTH)
+    after, state = [], end
+    for item in reversed(items):
+        after.append(state)
+        state = _boundary(item) or (state and item[0] in _ZERO_WIDTH)
+    return list(zip(before, reversed(after), strict=True))
+
+
+def requirements(items: Any, start: bool = False, end: bool = False) -> list[Requirement]:
+    """Sets of literals such that every match of the parsed sequence contains one of each."""
+    found: list[Requirement] = []
+    items = list(items)
+    edges = _edges(items, start, end)
+    run: list[str] = []
+    run_start = False
+    for index, (op, value) in enumerate(items):
+        at_start, at_end = edges[index]
+        if op is _PARSER.LITERAL:
+            run_start = run_start if run else at_start
+            run.append(chr(value))
+            if index + 1 == len(items) or items[index + 1][0] is not _PARSER.LITERAL:
+                found.append(frozenset([_mark("".join(run), run_start, at_end)]))
+                run = []
+        elif op is _PARSER.SUBPATTERN and not value[1] & re.IGNORECASE:
+            found += requirements(value[3], at_start, at_end)
+        elif op is _PARSER.ATOMIC_GROUP:
+            found += requirements(value, at_start, at_end)
+        elif op in _REPEATS and value[0] >= 1:
+            single = value[1] == 1
+            found += requirements(value[2], at_start and single, at_end and single)
+        elif op is _PARSER.BRANCH:
+            options = [_best(requirements(body, at_start, at_end)) for body in value[1]]
+            if all(options):
+                found.append(frozenset().union(*(o for o in options if o)))
+    return found
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One alternative of a pattern: its source and what every match of it contains."""
+
+    source: str
+    key: Requirement | None
+    needs: tuple[Requirement, ...]
+
+
+def alternative(source: str, end: bool) -> Alternative:
+    """An alternative that follows a word boundary (and, if ``end``, comes before one)."""
+    parsed = _PARSER.parse(source)
+    if parsed.state.flags & re.IGNORECASE:
+        return Alternative(source, None, ())
+    found = requirements(parsed.data, start=True, end=end)
+    key = _best(found)
+    return Alternative(source, key, tuple(r for r in found if r is not key))
+
+
+@dataclass(frozen=True, eq=False)
+class Anchored:
+    """A compiled alternation ``\\b(?:a|b|...)suffix`` and its alternatives' anchors."""
+
+    pattern: re.Pattern[str]
+    suffix: str
+    alternatives: tuple[Alternative, ...]
+    _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, repr=False)
+
+    def _one(self, index: int) -> re.Pattern[str]:
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            source = self.alternatives[index].source
+            compiled = self._compiled[index] = re.compile(rf"\b(?:{source}){self.suffix}")
+        return compiled
+
+    def finditer(self, text: str, candidates: list[int] | None) -> Iterator[re.Match[str]]:
+        """The pattern's matches in the text, trying only the candidate alternatives."""
+        if not candidates:
+            return iter(())
+        if len(candidates) > _MAX_MERGED:
+            return self.pattern.finditer(text)
+        return _merged([self._one(index) for index in candidates], text)
+
+    def search(self, text: str, candidates: list[int] | None) -> re.Match[str] | None:
+        """The pattern's first match in the text, or None if no candidate could match."""
+        return self.pattern.search(text) if candidates else None
+
+
+def _merged(patterns: list[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """What finditer of the alternation of these (never empty-matching) patterns yields."""
+    upcoming = [pattern.search(text) for pattern in patterns]
+    position = 0
+    while True:
+        best: re.Match[str] | None = None
+        for index, match in enumerate(upcoming):
+            if match is not None and match.start() < position:
+                match = upcoming[index] = patterns[index].search(text, position)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        if best is None:
+            return
+        yield best
+        position = best.end()
+
+
+class AnchorIndex:
+    """Which alternatives of a set of patterns could match a text (word lookups cached)."""
+
+    def __init__(self, patterns: list[Anchored]) -> None:
+        self._always: list[tuple[Anchored, int]] = []
+        self._keyed: dict[str, list[tuple[Anchored, int]]] = {}
+        for pattern in patterns:
+            for index, alt in enumerate(pattern.alternatives):
+                if alt.key is None:
+                    self._always.append((pattern, index))
+                for literal in alt.key or ():
+                    self._keyed.setdefault(literal, []).append((pattern, index))
+        literals = set(self._keyed).union(
+            *(n for p in patterns for a in p.alternatives for n in a.needs)
+        )
+        spaced = {a for a in literals if any(c.isspace() for c in a)}
+        # a literal with a space is looked for in the whole text, without its edge marks
+        self._spaced = tuple(sorted((a, a.strip(EDGE)) for a in spaced))
+        self._plain = frozenset(a for a in literals - spaced if EDGE not in a)
+        self._edged = frozenset(a for a in literals - spaced if EDGE in a)
+        self._words: dict[str, frozenset[str]] = {}
+
+    def _in_word(self, word: str) -> frozenset[str]:
+        found = self._words.get(word)
+        if found is None:
+            edged = re.sub(r"\b", EDGE, word)
+            found = _substrings(word, self._plain) | _substrings(edged, self._edged)
+            if len(self._words) >= 1 << 16:
+                self._words.clear()
+            self._words[word] = found
+        return found
+
+    def present(self, text: str) -> set[str]:
+        """The literals (marked at word edges) that occur in the text."""
+        found: set[str] = set().union(*map(self._in_word, set(text.split())))
+        found.update(marked for marked, plain in self._spaced if plain in text)
+        return found
+
+    def candidates(self, text: str) -> dict[Anchored, list[int]]:
+        """Per pattern, in order, the alternatives whose every requirement occurs in the text."""
+        present = self.present(text)
+        hits = set(self._always)
+        for literal in present.intersection(self._keyed):
+            hits.update(self._keyed[literal])
+        out: dict[Anchored, list[int]] = {}
+        for pattern, index in hits:
+            if all(not need.isdisjoint(present) for need in pattern.alternatives[index].needs):
+                out.setdefault(pattern, []).append(index)
+        for indexes in out.values():
+            indexes.sort()
+        return out
+
+
+def _substrings(word: str, literals: AbstractSet[str]) -> frozenset[str]:
+    size = len(word)
+    return frozenset(
+        part
+        for length in range(1, min(size, _LONGEST + 2) + 1)
+        for start in range(size - length + 1)
+        if (part := word[start : start + length]) in literals
+    )
