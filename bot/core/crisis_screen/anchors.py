@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # The parser behind ``re.compile`` (private, but part of every CPython since 3.11).
@@ -170,6 +171,16 @@ class Anchored:
     alternatives: tuple[Alternative, ...]
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, repr=False)
 
+    @cached_property
+    def needs(self) -> tuple[tuple[Requirement, ...], ...]:
+        """Per alternative, its requirements besides its key."""
+        return tuple(alt.needs for alt in self.alternatives)
+
+    @cached_property
+    def requirements(self) -> tuple[tuple[Requirement, ...], ...]:
+        """Per alternative, all its requirements."""
+        return tuple((alt.key, *alt.needs) if alt.key else () for alt in self.alternatives)
+
     def _one(self, index: int) -> re.Pattern[str]:
         compiled = self._compiled.get(index)
         if compiled is None:
@@ -251,13 +262,36 @@ class AnchorIndex:
         hits = set(self._always)
         for literal in present.intersection(self._keyed):
             hits.update(self._keyed[literal])
-        out: dict[Anchored, list[int]] = {}
-        for pattern, index in hits:
-            if all(not need.isdisjoint(present) for need in pattern.alternatives[index].needs):
-                out.setdefault(pattern, []).append(index)
-        for indexes in out.values():
-            indexes.sort()
-        return out
+        return _grouped(
+            hit for hit in hits if not any(map(present.isdisjoint, hit[0].needs[hit[1]]))
+        )
+
+    def narrowed(
+        self, candidates: dict[Anchored, list[int]], text: str
+    ) -> dict[Anchored, list[int]]:
+        """``candidates(text)``, for a text made from the candidates' one by blanking whole words.
+
+        Blanking a match that starts and ends at word boundaries with spaces makes no new
+        word boundary and, except for literals with a space, no new literal occurrence.
+        """
+        if self._spaced:
+            return self.candidates(text)
+        present = self.present(text)
+        return _grouped(
+            (pattern, index)
+            for pattern, indexes in candidates.items()
+            for index in indexes
+            if not any(map(present.isdisjoint, pattern.requirements[index]))
+        )
+
+
+def _grouped(hits: Iterable[tuple[Anchored, int]]) -> dict[Anchored, list[int]]:
+    out: dict[Anchored, list[int]] = {}
+    for pattern, index in hits:
+        out.setdefault(pattern, []).append(index)
+    for indexes in out.values():
+        indexes.sort()
+    return out
 
 
 def _substrings(word: str, literals: AbstractSet[str]) -> frozenset[str]:

@@ -151,7 +151,7 @@ def listed(prepared: str) -> _Findings:
     candidates = lexicon.index.candidates(prepared)
     masked = _mask(prepared, lexicon, candidates)
     if masked != prepared:
-        candidates = lexicon.index.candidates(masked)
+        candidates = lexicon.index.narrowed(candidates, masked)
     starts = [m.end() for m in _SENTENCE.finditer(masked)]
     found = _Findings(masked, starts, candidates)
     for category in lexicon.categories:
