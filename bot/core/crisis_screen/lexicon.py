@@ -10,8 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from bot.core.crisis_screen.anchors import Anchored, AnchorIndex, alternative
+from bot.core.crisis_screen.anchors import Anchored, AnchorIndex
 from bot.core.crisis_screen.fuzzy import Vocabulary
+from bot.core.crisis_screen.requirements import alternative
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 _MACRO = re.compile(r"\{(\w+)\}")
