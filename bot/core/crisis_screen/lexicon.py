@@ -10,7 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+from bot.core.crisis_screen.anchors import Anchored, AnchorIndex
 from bot.core.crisis_screen.fuzzy import Vocabulary
+from bot.core.crisis_screen.requirements import alternative
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 _MACRO = re.compile(r"\{(\w+)\}")
@@ -26,8 +28,8 @@ class Category:
 
     name: str
     level: str
-    strong: re.Pattern[str] | None
-    mention: re.Pattern[str] | None
+    strong: Anchored | None
+    mention: Anchored | None
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Context:
     """A speaker context (work, media, grief, recovery) that excuses some matches."""
 
     name: str
-    pattern: re.Pattern[str]
+    pattern: Anchored
     excuses: frozenset[str]
     strong_too: bool
     unless: re.Pattern[str] | None
@@ -47,13 +49,14 @@ class Lexicon:
 
     vocabulary: Vocabulary
     categories: tuple[Category, ...]
-    masks: re.Pattern[str]
+    masks: Anchored
     kindness: re.Pattern[str]
     denial: re.Pattern[str]
     undo: re.Pattern[str]
     contexts: tuple[Context, ...]
-    imminent: re.Pattern[str]
-    when: re.Pattern[str]
+    imminent: Anchored
+    when: Anchored
+    index: AnchorIndex
 
 
 def read_file(name: str) -> dict[str, Any]:
@@ -90,6 +93,13 @@ def compile_any(
     return re.compile(rf"\b(?:{body}){suffix}" if body else r"(?!x)x")
 
 
+def compile_anchored(patterns: list[str], macros: Mapping[str, str]) -> Anchored:
+    """Like ``compile_any``, with each pattern's anchors (see ``anchors``)."""
+    expanded = [expand(p, macros) for p in patterns]
+    alternatives = tuple(alternative(pattern, end=True) for pattern in expanded)
+    return Anchored(compile_any(patterns, macros), r"\b", alternatives)
+
+
 def _vocabulary(data: Mapping[str, Any]) -> Vocabulary:
     spellings = data.get("spellings", {})
     if not isinstance(spellings, dict):
@@ -109,8 +119,8 @@ def _category(name: str, macros: Mapping[str, str]) -> Category:
     return Category(
         name=name,
         level=str(data.get("level", "concern")),
-        strong=compile_any(strong, macros) if strong else None,
-        mention=compile_any(mention, macros) if mention else None,
+        strong=compile_anchored(strong, macros) if strong else None,
+        mention=compile_anchored(mention, macros) if mention else None,
     )
 
 
@@ -119,7 +129,7 @@ def _context(name: str, macros: Mapping[str, str]) -> Context:
     unless = _strings(data, "unless", name)
     return Context(
         name=name,
-        pattern=compile_any(_strings(data, "patterns", name), macros),
+        pattern=compile_anchored(_strings(data, "patterns", name), macros),
         excuses=frozenset(_strings(data, "excuses", name)),
         strong_too=bool(data.get("strong_too", False)),
         unless=compile_any(unless, macros) if unless else None,
@@ -142,15 +152,25 @@ def load_lexicon() -> Lexicon:
     vocabulary_data = read_file("_vocabulary")
     macros = cast(dict[str, str], vocabulary_data.get("macros", {}))
     denial, timing = read_file("_denial"), read_file("_time")
-    contexts = sorted(p.stem for p in LEXICON_DIR.glob("context_*.toml"))
+    contexts = tuple(
+        _context(name, macros)
+        for name in sorted(p.stem for p in LEXICON_DIR.glob("context_*.toml"))
+    )
+    categories = tuple(_category(name, macros) for name in category_names())
+    masks = compile_anchored(_strings(read_file("_masks"), "patterns", "masks"), macros)
+    imminent = compile_anchored(_strings(timing, "imminent", "time"), macros)
+    when = compile_anchored(_strings(timing, "when", "time"), macros)
+    searched = [p for c in categories for p in (c.strong, c.mention) if p is not None]
+    searched += [masks, imminent, when, *(context.pattern for context in contexts)]
     return Lexicon(
         vocabulary=_vocabulary(vocabulary_data),
-        categories=tuple(_category(name, macros) for name in category_names()),
-        masks=compile_any(_strings(read_file("_masks"), "patterns", "masks"), macros),
+        categories=categories,
+        masks=masks,
         kindness=compile_any(_strings(read_file("_kindness"), "patterns", "kindness"), macros),
         denial=compile_any(_strings(denial, "cues", "denial"), macros, suffix=r"\ ?$"),
         undo=compile_any(_strings(denial, "undone_by", "denial"), macros),
-        contexts=tuple(_context(name, macros) for name in contexts),
-        imminent=compile_any(_strings(timing, "imminent", "time"), macros),
-        when=compile_any(_strings(timing, "when", "time"), macros),
+        contexts=contexts,
+        imminent=imminent,
+        when=when,
+        index=AnchorIndex(searched),
     )

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -25,6 +25,7 @@ HEADS = ("crisis", "urgent", "others", "someone_else")
 _WORD = re.compile(r"[a-z0-9]+")
 _CHAR_SIZES = (3, 4, 5)
 _LISTED_WEIGHT = 3  # a lexicon category counts as often as this
+_WORD_CACHE = 1 << 16  # words whose features are kept
 # words too common to count alone (they still count in word pairs)
 _COMMON = frozenset(
     [
@@ -101,15 +102,20 @@ def features(normalised: str, listed: Iterable[str] = ()) -> Iterator[str]:
     for index, word in enumerate(words):
         if index:
             yield "b " + words[index - 1] + " " + word
-        if word in _COMMON:
-            continue  # alone, "i" or "think" says nothing; in a pair ("i think") it may
-        yield "w " + word
-        padded = f" {word} "
-        for size in _CHAR_SIZES:
-            if len(padded) < size:
-                break
-            for start in range(len(padded) - size + 1):
-                yield "c " + padded[start : start + size]
+        yield from _word_features(word)
+
+
+def _word_features(word: str) -> Iterator[str]:
+    """The features of one word on its own: the word and its letter runs."""
+    if word in _COMMON:
+        return  # alone, "i" or "think" says nothing; in a pair ("i think") it may
+    yield "w " + word
+    padded = f" {word} "
+    for size in _CHAR_SIZES:
+        if len(padded) < size:
+            break
+        for start in range(len(padded) - size + 1):
+            yield "c " + padded[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,27 @@ class Model:
     intercepts: tuple[float, ...]
     thresholds: tuple[float, ...]
     floor: float
+    _words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def known_features(self, normalised: str, listed: Iterable[str] = ()) -> list[str]:
+        """``features`` restricted to those with weights, in the same order (cached per word)."""
+        table, words_seen = self.table, self._words
+        out = [
+            f for signal in listed if (f := "r " + signal) in table for _ in range(_LISTED_WEIGHT)
+        ]
+        previous = None
+        for word in _WORD.findall(normalised):
+            if previous is not None and (pair := "b " + previous + " " + word) in table:
+                out.append(pair)
+            previous = word
+            own = words_seen.get(word)
+            if own is None:
+                own = tuple(f for f in _word_features(word) if f in table)
+                if len(words_seen) >= _WORD_CACHE:
+                    words_seen.clear()
+                words_seen[word] = own
+            out += own
+        return out
 
 
 @cache
@@ -147,21 +174,23 @@ def scores(
 ) -> tuple[float, ...]:
     """The probability of each head for one normalised message."""
     model = model or load_model()
-    sums = [0.0] * len(HEADS)
-    norm = 0.0
-    table = model.table
-    for feature, count in Counter(features(normalised, listed)).items():
-        row = table.get(feature)
-        if row is None:
-            continue
-        value = (1.0 + math.log(count)) * row[0]
+    table, log = model.table, math.log
+    norm = crisis = urgent = others = someone_else = 0.0
+    # the same sums in the same order as one loop over the heads would make
+    for feature, count in Counter(model.known_features(normalised, listed)).items():
+        idf, w_crisis, w_urgent, w_others, w_someone_else = table[feature]
+        value = (1.0 + log(count)) * idf
         norm += value * value
-        for head in range(len(HEADS)):
-            sums[head] += value * row[head + 1]
+        crisis += value * w_crisis
+        urgent += value * w_urgent
+        others += value * w_others
+        someone_else += value * w_someone_else
     scale = 1.0 / max(math.sqrt(norm), model.floor)
     return tuple(
         1.0 / (1.0 + math.exp(-(total * scale + bias)))
-        for total, bias in zip(sums, model.intercepts, strict=True)
+        for total, bias in zip(
+            (crisis, urgent, others, someone_else), model.intercepts, strict=True
+        )
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.core.crisis_screen.fuzzy import Vocabulary
 
@@ -16,6 +16,7 @@ _LAUGHTER = re.compile("[\U0001f602\U0001f923\U0001f480\U0001f606\U0001f605\U000
 _APOSTROPHES = re.compile("['\u2019\u2018`\u00b4\u02bc\u2032]")
 _SLASHED_SH = re.compile(r"\bs ?/ ?h\b")
 _TOKEN = re.compile(r"[a-z0-9@$!|+*]+")
+_LEET_CHARACTER = re.compile(r"[0-9@$!|+*]")  # without one, _deleet changes nothing
 _LETTERS = re.compile(r"[a-z]")
 _QUANTITY = re.compile(r"\d+[a-z]{1,4}")
 _SPACED = re.compile(r"\b[a-z](?:[ ._\-~*]{1,2}[a-z]\b){1,14}")
@@ -23,6 +24,7 @@ _SENTENCE_END = re.compile(r"[.!?;:\u2026]+|\n\s*\n")
 _NON_WORD = re.compile(r"[^a-z0-9,. ]+")
 _COMMA = re.compile(r",+")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
+_TOKEN_CACHE = 1 << 16  # words whose repaired spelling is kept
 _LEET = str.maketrans(
     {
         "0": "o",
@@ -148,16 +150,22 @@ def _fix_token(token: str, vocabulary: Vocabulary) -> str:
 
 
 @cache
-def _fixers(vocabulary: Vocabulary) -> tuple[Callable[[re.Match[str]], str], ...]:
-    return _deleet(vocabulary), _join_spaced(vocabulary)
+def _fixers(
+    vocabulary: Vocabulary,
+) -> tuple[Callable[[re.Match[str]], str], Callable[[re.Match[str]], str], Callable[[str], str]]:
+    fix_token = lru_cache(maxsize=_TOKEN_CACHE)(lambda token: _fix_token(token, vocabulary))
+    return _deleet(vocabulary), _join_spaced(vocabulary), fix_token
 
 
 def normalise(text: str, vocabulary: Vocabulary) -> str:
     """Words in canonical spelling separated by single spaces; ' . ' ends a sentence."""
-    deleet, join_spaced = _fixers(vocabulary)
-    text = _SLASHED_SH.sub("sh", _fold(text))
-    text = _TOKEN.sub(deleet, text)
+    deleet, join_spaced, fix_token = _fixers(vocabulary)
+    text = _fold(text)
+    if "/" in text:
+        text = _SLASHED_SH.sub("sh", text)
+    if _LEET_CHARACTER.search(text):
+        text = _TOKEN.sub(deleet, text)
     text = _SPACED.sub(join_spaced, text)
     text = _SENTENCE_END.sub(" . ", text)
     text = _COMMA.sub(" , ", _NON_WORD.sub(" ", text))
-    return " ".join(_fix_token(token, vocabulary) for token in text.split())
+    return " ".join(map(fix_token, text.split()))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from bot.core.crisis_screen.anchors import Anchored
 from bot.core.crisis_screen.lexicon import Category, Lexicon, load_lexicon
 from bot.core.crisis_screen.model import verdict
 from bot.core.crisis_screen.normalise import normalise
@@ -26,6 +28,7 @@ class _Findings:
 
     text: str
     sentence_starts: list[int]
+    candidates: dict[Anchored, list[int]]
     categories: set[str] = field(default_factory=set)
     strong: set[str] = field(default_factory=set)
     sentences: dict[str, set[int]] = field(default_factory=dict)
@@ -48,9 +51,14 @@ class _Findings:
         self.sentences.setdefault(category, set()).add(self.sentence_of(position))
 
 
-def _mask(text: str, lexicon: Lexicon) -> str:
+def _mask(text: str, lexicon: Lexicon, candidates: dict[Anchored, list[int]]) -> str:
     """Hyperbole and benign literal uses blanked out, keeping positions."""
-    return lexicon.masks.sub(lambda m: " " * len(m.group()), text)
+    pieces: list[str] = []
+    end = 0
+    for match in lexicon.masks.finditer(text, candidates.get(lexicon.masks)):
+        pieces += (text[end : match.start()], " " * (match.end() - match.start()))
+        end = match.end()
+    return "".join(pieces) + text[end:] if pieces else text
 
 
 def _denied(text: str, start: int, lexicon: Lexicon) -> bool:
@@ -81,7 +89,7 @@ def _excused(
             continue
         if first_person and context.name != "context_recovery":
             continue
-        if not context.pattern.search(found.text):
+        if not context.pattern.search(found.text, found.candidates.get(context.pattern)):
             continue
         if context.unless is not None and context.unless.search(_sentence(found.text, position)):
             continue
@@ -93,7 +101,7 @@ def _match_category(category: Category, found: _Findings, lexicon: Lexicon) -> N
     for strong, pattern in ((True, category.strong), (False, category.mention)):
         if pattern is None:
             continue
-        for match in pattern.finditer(found.text):
+        for match in pattern.finditer(found.text, found.candidates.get(pattern)):
             if _denied(found.text, match.start(), lexicon):
                 found.denied_ends.append((category.name, match.end()))
             elif not _excused(category.name, match, strong, found, lexicon):
@@ -109,15 +117,22 @@ def _undone_denials(found: _Findings, lexicon: Lexicon) -> None:
             found.add(category if category in TIMED else "ideation", end)
 
 
+def _finditer(pattern: Anchored, found: _Findings) -> Iterator[re.Match[str]]:
+    return pattern.finditer(found.text, found.candidates.get(pattern))
+
+
 def _near(a: set[int], b: set[int]) -> bool:
     return any(abs(x - y) <= 1 for x in a for y in b)
 
 
 def _timed(found: _Findings, lexicon: Lexicon) -> None:
     """Intent with a time: a set date is a plan, tonight or right now is an attempt."""
-    imminent = {found.sentence_of(m.start()) for m in lexicon.imminent.finditer(found.text)}
-    when = {found.sentence_of(m.start()) for m in lexicon.when.finditer(found.text)} | imminent
-    for category in TIMED & found.categories:
+    timed = TIMED & found.categories
+    if not timed:
+        return
+    imminent = {found.sentence_of(m.start()) for m in _finditer(lexicon.imminent, found)}
+    when = {found.sentence_of(m.start()) for m in _finditer(lexicon.when, found)} | imminent
+    for category in timed:
         sentences = found.sentences[category]
         if _near(sentences, when):
             found.categories.add("timing")
@@ -133,9 +148,12 @@ def prepare(text: str) -> str:
 def listed(prepared: str) -> _Findings:
     """What the lexicon finds in a prepared message: categories, strong matches, denials."""
     lexicon = load_lexicon()
-    masked = _mask(prepared, lexicon)
+    candidates = lexicon.index.candidates(prepared)
+    masked = _mask(prepared, lexicon, candidates)
+    if masked != prepared:
+        candidates = lexicon.index.narrowed(candidates, masked)
     starts = [m.end() for m in _SENTENCE.finditer(masked)]
-    found = _Findings(masked, starts)
+    found = _Findings(masked, starts, candidates)
     for category in lexicon.categories:
         _match_category(category, found, lexicon)
     _undone_denials(found, lexicon)

@@ -1,0 +1,166 @@
+"""Literal anchors: strings an alternative cannot match without, so it runs only where they occur.
+
+Each alternative of a lexicon pattern is parsed (with the standard library's own regular
+expression parser) into requirements: sets of literal strings of which every match must
+contain one. An alternative is tried on a text only when each of its requirements has a
+member in the text, and the alternatives that remain are matched one by one and merged
+exactly as the alternation would (leftmost match first, the earlier alternative on a tie),
+so the matches are the same as the whole pattern's; skipped ones could not have matched.
+
+A literal that must start (end) at a word boundary is marked with ``EDGE`` before (after)
+it, and looked up in words with ``EDGE`` inserted at each of their word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bot.core.crisis_screen.requirements import EDGE, LONGEST, Alternative, Requirement
+
+_MAX_MERGED = 6  # with more candidate alternatives than this, the whole pattern is run
+
+
+@dataclass(frozen=True, eq=False)
+class Anchored:
+    """A compiled alternation ``\\b(?:a|b|...)suffix`` and its alternatives' anchors."""
+
+    pattern: re.Pattern[str]
+    suffix: str
+    alternatives: tuple[Alternative, ...]
+    _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def needs(self) -> tuple[tuple[Requirement, ...], ...]:
+        """Per alternative, its requirements besides its key."""
+        return tuple(alt.needs for alt in self.alternatives)
+
+    @cached_property
+    def requirements(self) -> tuple[tuple[Requirement, ...], ...]:
+        """Per alternative, all its requirements."""
+        return tuple((alt.key, *alt.needs) if alt.key else () for alt in self.alternatives)
+
+    def _one(self, index: int) -> re.Pattern[str]:
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            source = self.alternatives[index].source
+            compiled = self._compiled[index] = re.compile(rf"\b(?:{source}){self.suffix}")
+        return compiled
+
+    def finditer(self, text: str, candidates: list[int] | None) -> Iterator[re.Match[str]]:
+        """The pattern's matches in the text, trying only the candidate alternatives."""
+        if not candidates:
+            return iter(())
+        if len(candidates) > _MAX_MERGED:
+            return self.pattern.finditer(text)
+        return _merged([self._one(index) for index in candidates], text)
+
+    def search(self, text: str, candidates: list[int] | None) -> re.Match[str] | None:
+        """The pattern's first match in the text, or None if no candidate could match."""
+        return self.pattern.search(text) if candidates else None
+
+
+def _merged(patterns: list[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """What finditer of the alternation of these (never empty-matching) patterns yields."""
+    upcoming = [pattern.search(text) for pattern in patterns]
+    position = 0
+    while True:
+        best: re.Match[str] | None = None
+        for index, match in enumerate(upcoming):
+            if match is not None and match.start() < position:
+                match = upcoming[index] = patterns[index].search(text, position)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        if best is None:
+            return
+        yield best
+        position = best.end()
+
+
+class AnchorIndex:
+    """Which alternatives of a set of patterns could match a text (word lookups cached)."""
+
+    def __init__(self, patterns: list[Anchored]) -> None:
+        self._always: list[tuple[Anchored, int]] = []
+        self._keyed: dict[str, list[tuple[Anchored, int]]] = {}
+        for pattern in patterns:
+            for index, alt in enumerate(pattern.alternatives):
+                if alt.key is None:
+                    self._always.append((pattern, index))
+                for literal in alt.key or ():
+                    self._keyed.setdefault(literal, []).append((pattern, index))
+        literals = set(self._keyed).union(
+            *(n for p in patterns for a in p.alternatives for n in a.needs)
+        )
+        spaced = {a for a in literals if any(c.isspace() for c in a)}
+        # a literal with a space is looked for in the whole text, without its edge marks
+        self._spaced = tuple(sorted((a, a.strip(EDGE)) for a in spaced))
+        self._plain = frozenset(a for a in literals - spaced if EDGE not in a)
+        self._edged = frozenset(a for a in literals - spaced if EDGE in a)
+        self._words: dict[str, frozenset[str]] = {}
+
+    def _in_word(self, word: str) -> frozenset[str]:
+        found = self._words.get(word)
+        if found is None:
+            edged = re.sub(r"\b", EDGE, word)
+            found = _substrings(word, self._plain) | _substrings(edged, self._edged)
+            if len(self._words) >= 1 << 16:
+                self._words.clear()
+            self._words[word] = found
+        return found
+
+    def present(self, text: str) -> set[str]:
+        """The literals (marked at word edges) that occur in the text."""
+        found: set[str] = set().union(*map(self._in_word, set(text.split())))
+        found.update(marked for marked, plain in self._spaced if plain in text)
+        return found
+
+    def candidates(self, text: str) -> dict[Anchored, list[int]]:
+        """Per pattern, in order, the alternatives whose every requirement occurs in the text."""
+        present = self.present(text)
+        hits = set(self._always)
+        for literal in present.intersection(self._keyed):
+            hits.update(self._keyed[literal])
+        return _grouped(
+            hit for hit in hits if not any(map(present.isdisjoint, hit[0].needs[hit[1]]))
+        )
+
+    def narrowed(
+        self, candidates: dict[Anchored, list[int]], text: str
+    ) -> dict[Anchored, list[int]]:
+        """``candidates(text)``, for a text made from the candidates' one by blanking whole words.
+
+        Blanking a match that starts and ends at word boundaries with spaces makes no new
+        word boundary and, except for literals with a space, no new literal occurrence.
+        """
+        if self._spaced:
+            return self.candidates(text)
+        present = self.present(text)
+        return _grouped(
+            (pattern, index)
+            for pattern, indexes in candidates.items()
+            for index in indexes
+            if not any(map(present.isdisjoint, pattern.requirements[index]))
+        )
+
+
+def _grouped(hits: Iterable[tuple[Anchored, int]]) -> dict[Anchored, list[int]]:
+    out: dict[Anchored, list[int]] = {}
+    for pattern, index in hits:
+        out.setdefault(pattern, []).append(index)
+    for indexes in out.values():
+        indexes.sort()
+    return out
+
+
+def _substrings(word: str, literals: AbstractSet[str]) -> frozenset[str]:
+    size = len(word)
+    return frozenset(
+        part
+        for length in range(1, min(size, LONGEST + 2) + 1)
+        for start in range(size - length + 1)
+        if (part := word[start : start + length]) in literals
+    )
