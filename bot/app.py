@@ -28,6 +28,8 @@ from bot.delivery.planning import plan_missing
 from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
 from bot.storage.db import create_engine, migrate, session_factory
+from bot.storage.encryption import WrongKeyError
+from bot.storage.keys import verify_key
 from bot.storage.models import DeliveryKind
 from bot.ui.commands import MENU_COMMANDS
 from bot.ui.texts import t
@@ -130,8 +132,13 @@ def build_application(
     name = instance or f"{socket.gethostname()}-{id(flows):x}"
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        engine = create_engine(settings.database_url)
-        await migrate(engine)
+        engine = create_engine(settings.database_url, keys=settings.encryption_keys)
+        try:
+            await migrate(engine)
+            await verify_key(engine)  # a wrong key stops here, before anything is shown
+        except WrongKeyError:
+            await engine.dispose()
+            raise
         app.bot_data[SERVICES_KEY] = Services(
             settings=settings,
             engine=engine,

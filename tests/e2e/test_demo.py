@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.config import Settings
+from bot.config import Settings, with_demo_key
 from bot.demo import TerminalChat, run_demo
 from bot.emulator import BotApiEmulator, BotMessage
 from bot.storage.db import create_engine, session_factory
@@ -77,7 +77,7 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
 
     assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
     assert "Take care" in screen.text
-    engine = create_engine(url)
+    engine = create_engine(url, keys=with_demo_key(settings, tmp_path).encryption_keys)
     async with session_factory(engine)() as session:
         (break_row,) = (await session.exec(select(Break))).all()
     await engine.dispose()
@@ -137,7 +137,7 @@ async def test_the_demo_types_what_it_shows(tmp_path: Path) -> None:
 
     assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
     assert "this one has 5,000" in screen.text
-    engine = create_engine(url)
+    engine = create_engine(url, keys=with_demo_key(settings, tmp_path).encryption_keys)
     async with session_factory(engine)() as session:
         (break_row,) = (await session.exec(select(Break))).all()
     await engine.dispose()
