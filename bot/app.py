@@ -37,9 +37,11 @@ from handlers import (
     breaks,
     checkin,
     checkin_settings,
+    consent,
     help,
     mood,
     onboarding,
+    privacy,
     safety,
     safety_plan,
     summary,
@@ -64,6 +66,7 @@ def build_flows() -> list[FlowSpec]:
         checkin_settings.build_flow(),
         summary.build_flow(),
         help.build_flow(),
+        privacy.build_flow(),
     ]
 
 
@@ -87,6 +90,8 @@ def build_router(flows: list[FlowSpec]) -> FlowRouter:
         on_cancel_nothing=help.cancel_nothing,
         on_danger=safety.danger_seen,
         on_paused=safety.paused,
+        on_consent_needed=consent.ask,
+        on_danger_unstored=consent.danger_unstored,
     )
 
 

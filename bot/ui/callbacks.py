@@ -28,11 +28,14 @@ class Prefix(StrEnum):
     SETTINGS = "s"
     SAFETY = "a"
     SAFETY_PLAN = "p"
+    PRIVACY = "v"
 
 
 # the actions each prefix may carry; parsing rejects any other
 ACTIONS: dict[Prefix, frozenset[str]] = {
-    Prefix.ONBOARDING: frozenset({"tz", "tzother"}),
+    # consent ("agree", "more", "notnow", "minor") comes before anything is stored
+    Prefix.ONBOARDING: frozenset({"tz", "tzother", "agree", "more", "notnow", "minor"}),
+    Prefix.PRIVACY: frozenset({"erase", "sure", "keep"}),
     Prefix.BREAK: frozenset(
         {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done"}
     ),

@@ -16,6 +16,8 @@ MENU_COMMANDS = (
     "urgent",
     "safetyplan",
     "timezone",
+    "privacy",
+    "delete",
     "help",
     "start",
     "cancel",

@@ -62,6 +62,7 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
     screen = Screen()
     script = [
         ("Start with /start", "/start"),
+        ("for adults", "I agree"),
         ("which time zone", "Berlin"),
         ("send /break", "/break"),
         ("how are you feeling right now", "4"),
@@ -105,6 +106,7 @@ async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) 
 
     script: list[tuple[str, str | Callable[[], str]]] = [
         ("Start with /start", "/start"),
+        ("for adults", "I agree"),
         ("which time zone", "Berlin"),
         ("Set up check-ins", "Set up check-ins"),
         ("Check-ins are off", "Times"),
@@ -126,6 +128,7 @@ async def test_the_demo_types_what_it_shows(tmp_path: Path) -> None:
     screen = Screen()
     script = [
         ("Start with /start", "/start"),
+        ("for adults", "I agree"),
         ("which time zone", "Berlin"),
         ("send /break", "/break"),
         ("10  [a] Skip  [b] Stop for now", "11"),  # not a button: sent as text, kindly refused

@@ -167,9 +167,15 @@ class Harness:
 async def onboard(
     h: Harness, user_id: int, *, zone_label: str = "Berlin", first_name: str = "Sam"
 ) -> None:
-    """A new person says /start and picks a time zone button."""
+    """A new person says /start, agrees to what is stored and picks a time zone button."""
     h.emulator.add_user(user_id, first_name=first_name)
-    mark = h.emulator.mark(user_id)
-    h.emulator.send_text(user_id, "/start")
-    await h.replies(user_id, 2, after=mark)
+    await agree(h, user_id)
     await h.tap(user_id, zone_label, expect=2)
+
+
+async def agree(h: Harness, user_id: int) -> list[BotMessage]:
+    """/start and "I agree": returns the welcome and the time zone question."""
+    consent = await h.say(user_id, "/start")
+    assert "your data" in consent.text
+    _thanks, *welcome = await h.tap(user_id, "I agree", expect=3)
+    return welcome
