@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 
-from bot.config import ConfigError, configure_logging, load_settings
+from bot.config import ConfigError, Settings, configure_logging, load_settings
 
 log = logging.getLogger("bot")
 
@@ -18,6 +18,16 @@ def main() -> int:
     except ConfigError as exc:
         print(f"kindbreak: configuration error: {exc}", file=sys.stderr)
         return 2
+    from bot.storage.encryption import WrongKeyError
+
+    try:
+        return _run(settings)
+    except WrongKeyError as exc:
+        print(f"kindbreak: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(settings: Settings) -> int:
     if settings.demo:
         from bot.demo import run_demo
 

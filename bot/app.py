@@ -28,6 +28,8 @@ from bot.delivery.planning import plan_missing
 from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
 from bot.storage.db import create_engine, migrate, session_factory
+from bot.storage.encryption import WrongKeyError
+from bot.storage.keys import verify_key
 from bot.storage.models import DeliveryKind
 from bot.ui.commands import MENU_COMMANDS
 from bot.ui.texts import t
@@ -35,10 +37,12 @@ from handlers import (
     breaks,
     checkin,
     checkin_settings,
+    consent,
     help,
     mood,
     onboarding,
     practices,
+    privacy,
     safety,
     safety_plan,
     summary,
@@ -70,6 +74,7 @@ def build_flows() -> list[FlowSpec]:
         practices.soothe.build_flow(),
         practices.gratitude.build_flow(),
         practices.phrases.build_flow(),
+        privacy.build_flow(),
     ]
 
 
@@ -93,6 +98,8 @@ def build_router(flows: list[FlowSpec]) -> FlowRouter:
         on_cancel_nothing=help.cancel_nothing,
         on_danger=safety.danger_seen,
         on_paused=safety.paused,
+        on_consent_needed=consent.ask,
+        on_danger_unstored=consent.danger_unstored,
     )
 
 
@@ -138,8 +145,13 @@ def build_application(
     name = instance or f"{socket.gethostname()}-{id(flows):x}"
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        engine = create_engine(settings.database_url)
-        await migrate(engine)
+        engine = create_engine(settings.database_url, keys=settings.encryption_keys)
+        try:
+            await migrate(engine)
+            await verify_key(engine)  # a wrong key stops here, before anything is shown
+        except WrongKeyError:
+            await engine.dispose()
+            raise
         app.bot_data[SERVICES_KEY] = Services(
             settings=settings,
             engine=engine,

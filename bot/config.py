@@ -6,7 +6,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kindbreak.sqlite3"
@@ -56,6 +56,13 @@ class Settings:
     dispatch_interval_seconds: float = 20.0
     conversation_timeout_minutes: int = 30
     chart_dir: Path = field(default_factory=lambda: Path("data/charts"))
+    # newest first: the first encrypts, every one decrypts (see scripts/rotate-key)
+    data_encryption_keys: tuple[Secret, ...] = ()
+
+    @property
+    def encryption_keys(self) -> list[str]:
+        """The encryption keys as text, newest first."""
+        return [k.get() for k in self.data_encryption_keys]
 
     @property
     def demo(self) -> bool:
@@ -138,6 +145,41 @@ def _log_level(env: Mapping[str, str]) -> str:
     return raw
 
 
+def _keys(env: Mapping[str, str], *, token_set: bool) -> tuple[Secret, ...]:
+    from cryptography.fernet import Fernet
+
+    raw = env.get("DATA_ENCRYPTION_KEY", "")
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    if not keys and token_set:
+        raise ConfigError(
+            "DATA_ENCRYPTION_KEY is not set: make one with scripts/new-key and keep it safe"
+        )
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            # never echo the value: it may be a real key with a typo
+            raise ConfigError(
+                f"DATA_ENCRYPTION_KEY: key {number} is not a key made by scripts/new-key"
+            ) from None
+    return tuple(Secret(k) for k in keys)
+
+
+def with_demo_key(settings: Settings, folder: Path) -> Settings:
+    """The demo's settings with a key: the one in ``folder``, made there on first run."""
+    if settings.data_encryption_keys:
+        return settings
+    from cryptography.fernet import Fernet
+
+    path = folder / "encryption.key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode("ascii") + "\n", encoding="ascii")
+        path.chmod(0o600)
+    key = path.read_text(encoding="ascii").strip()
+    return replace(settings, data_encryption_keys=(Secret(key),))
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
     """Read and validate the settings; raise ``ConfigError`` naming the first bad variable."""
     if env is None:
@@ -148,8 +190,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         }
         env = {**file_values, **os.environ}
     chart_dir = env.get("CHART_DIR", "").strip()
+    token = _token(env)
     return Settings(
-        telegram_bot_token=_token(env),
+        telegram_bot_token=token,
+        data_encryption_keys=_keys(env, token_set=token is not None),
         database_url=_database_url(env),
         telegram_api_url=_api_url(env),
         log_level=_log_level(env),

@@ -12,8 +12,9 @@ from typing import TextIO
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import Settings, with_demo_key
 from bot.emulator import BotApiEmulator, BotMessage, buttons
+from bot.storage.db import sqlite_folder
 
 DEMO_USER_ID = 4242
 HINT = (
@@ -129,6 +130,8 @@ async def run_demo(
 ) -> int:
     """Start the emulator and the bot, then chat until end of input."""
     reader = read_line or sys.stdin.readline
+    # the demo's own key, beside its database, made on first run
+    settings = with_demo_key(settings, sqlite_folder(settings.database_url) or Path("data"))
     with BotApiEmulator() as emulator:
         emulator.add_user(DEMO_USER_ID, first_name="friend")
         chat = TerminalChat(emulator, settings.chart_dir, out)

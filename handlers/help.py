@@ -107,4 +107,5 @@ def build_flow() -> FlowSpec:
         commands={"help": show_help},
         buttons={"urgent": sos, "help": show_help},
         keeps_pause=True,
+        open_before_consent=frozenset({"urgent"}),
     )

@@ -13,6 +13,7 @@ from bot.storage import crud
 from bot.ui import keyboards, settings_keyboards
 from bot.ui.callbacks import Prefix
 from bot.ui.helplines import format_help_short
+from handlers import consent
 from handlers.common import user_country
 
 
@@ -137,12 +138,25 @@ async def _set_zone(exchange: Exchange, zone: str) -> str:
     return FINISHED
 
 
+async def agreed(exchange: Exchange) -> str:
+    """'I agree': consent is stored, then the welcome and the time zone question."""
+    await consent.record(exchange)
+    return await start(exchange)
+
+
 def build_flow() -> FlowSpec:
     """The onboarding conversation."""
     return FlowSpec(
         name="onboarding",
         prefix=Prefix.ONBOARDING,
         commands={"start": start, "timezone": change_timezone},
+        buttons={
+            "agree": agreed,
+            "more": consent.tell_more,
+            "notnow": consent.not_now,
+            "minor": consent.under_18,
+        },
+        open_before_consent=frozenset({"agree", "more", "notnow", "minor"}),
         steps={
             OnboardingState.TIMEZONE: Step(
                 buttons={

@@ -208,7 +208,7 @@ async def _go_back(exchange: Exchange, hit: ScreenHit) -> str:
 async def sos(exchange: Exchange) -> str:
     """/sos or /urgent: help at once, from anywhere, also before onboarding."""
     await exchange.say(format_sos(user_country(exchange), exchange.language))
-    shown = await _plan_text(exchange)
+    shown = await _plan_text(exchange) if exchange.user.id is not None else None
     if shown:
         await exchange.say(shown)
     return UNCHANGED
@@ -227,4 +227,5 @@ def build_flow() -> FlowSpec:
             "back": go_back,
         },
         keeps_pause=True,
+        open_before_consent=frozenset({"sos", "urgent"}),
     )

@@ -59,7 +59,9 @@ def report(name: str, items: list[Item], show: bool) -> None:
 def main() -> None:
     """Print the figures of every split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show", choices=["dev", "train", "fresh"], help="list misses and false alarms")
+    parser.add_argument(
+        "--show", choices=["dev", "train", "fresh"], help="list misses and false alarms"
+    )
     args = parser.parse_args()
     for name in ("dev", "train", "test", "blind", "pairs", "personas", "fresh"):
         items = split(name)

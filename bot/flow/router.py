@@ -20,8 +20,9 @@ from telegram.ext import BaseHandler
 from bot.context import BotContext
 from bot.core.crisis_screen import screen_text
 from bot.delivery.planning import plan_user
+from bot.flow.consent import ConsentGate
 from bot.flow.exchange import Exchange
-from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn
+from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
 from bot.storage import crud
 from bot.storage.models import Conversation
@@ -30,7 +31,7 @@ from bot.ui import callbacks
 log = logging.getLogger(__name__)
 
 
-class FlowRouter(StepRunner, BaseHandler[Update, BotContext, None]):
+class FlowRouter(StepRunner, ConsentGate, BaseHandler[Update, BotContext, None]):
     """The one handler for private chats: dispatches by the stored conversation state."""
 
     def __init__(
@@ -45,6 +46,8 @@ class FlowRouter(StepRunner, BaseHandler[Update, BotContext, None]):
         on_cancel_nothing: StepFn,
         on_danger: DangerFn,
         on_paused: StepFn,
+        on_consent_needed: StepFn,
+        on_danger_unstored: UnstoredDangerFn,
     ) -> None:
         super().__init__(self._handle)
         self.flows = {f.name: f for f in flows}
@@ -63,6 +66,8 @@ class FlowRouter(StepRunner, BaseHandler[Update, BotContext, None]):
         self.on_cancel_nothing = on_cancel_nothing
         self.on_danger = on_danger
         self.on_paused = on_paused
+        self.on_consent_needed = on_consent_needed
+        self.on_danger_unstored = on_danger_unstored
 
     def check_update(self, update: object) -> bool:
         """Private-chat messages (new or edited) and every button press."""
@@ -80,6 +85,10 @@ class FlowRouter(StepRunner, BaseHandler[Update, BotContext, None]):
         assert tg_user is not None
         now = services.clock.now()
         async with services.sessions() as session:
+            known = await crud.get_user(session, telegram_id=tg_user.id)
+            if known is None or known.consented_at is None:
+                await self._before_consent(update, context, session, known)
+                return
             user, _created, reactivated = await crud.touch_user(
                 session,
                 telegram_id=tg_user.id,

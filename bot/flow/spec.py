@@ -23,6 +23,8 @@ ExpireFn = Callable[[AsyncSession, Conversation, datetime], Awaitable[None]]
 ResendFn = Callable[[Exchange, str], Awaitable[None]]
 # what to do when the screen sees danger: the turn, what it saw, the words to hold for the step
 DangerFn = Callable[[Exchange, Screen, str | None], Awaitable[None]]
+# danger seen before consent: answered, nothing stored
+UnstoredDangerFn = Callable[[Exchange, Screen], Awaitable[None]]
 
 
 async def _nothing_to_clean(_s: AsyncSession, _c: Conversation, _n: datetime) -> None:
@@ -52,3 +54,6 @@ class FlowSpec:
     timeout: timedelta | None = None
     resend: ResendFn | None = None  # shows a state's question again, with its buttons
     keeps_pause: bool = False  # its commands leave a paused flow paused (help and safety)
+    # commands and free buttons a person may use before agreeing to what is stored;
+    # they get a person who is not stored (``user.id`` is None) unless they agreed before
+    open_before_consent: frozenset[str] = frozenset()

@@ -75,6 +75,14 @@ async def touch_user(
     return FoundUser(user, created, reactivated)
 
 
+async def record_consent(session: AsyncSession, *, user: User, now: datetime) -> None:
+    """Note when the person agreed to what is stored."""
+    if user.consented_at is None:
+        user.consented_at = now
+        session.add(user)
+        await session.flush()
+
+
 async def set_time_zone(session: AsyncSession, *, user: User, zone: str) -> None:
     """Store the user's IANA time zone."""
     user.time_zone = zone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.encryption import Cipher, attach_cipher
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -38,8 +41,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine for ``url``; creates the folder of an SQLite file if needed."""
+def create_engine(url: str, *, keys: Sequence[str] = ()) -> AsyncEngine:
+    """An async engine for ``url`` whose encrypted columns use ``keys`` (newest first).
+
+    Creates the folder of an SQLite file if needed. Without keys, encrypted columns can be
+    neither read nor written.
+    """
     full = make_url(async_url(url))
     kwargs: dict[str, Any] = {}
     if full.get_backend_name() == "sqlite":
@@ -51,7 +58,16 @@ def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(full, **kwargs)
     if full.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    attach_cipher(engine, Cipher(keys) if keys else None)
     return engine
+
+
+def sqlite_folder(url: str) -> Path | None:
+    """The folder of an SQLite database file (None for PostgreSQL or in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in {None, "", ":memory:"}:
+        return None
+    return Path(parsed.database or "").parent
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from bot.storage.encryption import EncryptedText
+
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """A timestamp column that refuses naive values and always returns aware UTC."""
@@ -34,6 +36,11 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _words() -> Any:
+    """A column for words a person wrote: encrypted at rest (see ``encryption``)."""
+    return Field(default=None, sa_column=sa.Column(EncryptedText(), nullable=True))
 
 
 def _ts(*, nullable: bool = False, index: bool = False) -> Any:
@@ -70,6 +77,8 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = _ts()
     last_seen_at: datetime = _ts()
+    # when they agreed to what is stored (None: not yet; nothing they write is kept)
+    consented_at: datetime | None = _ts(nullable=True)
 
 
 class MoodRating(SQLModel, table=True):
@@ -87,7 +96,7 @@ class MoodRating(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     value: int
     kind: str = Field(max_length=16)
-    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    note: str | None = _words()
     rated_at: datetime = _ts()
     break_id: int | None = Field(default=None, foreign_key="breaks.id", ondelete="CASCADE")
 
@@ -107,8 +116,8 @@ class Break(SQLModel, table=True):
     steps_reached: int = Field(default=0)
     mood_before: int | None = None
     mood_after: int | None = None
-    difficulty: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    need: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    difficulty: str | None = _words()
+    need: str | None = _words()
     variant: int = Field(default=0)
 
 
@@ -124,11 +133,8 @@ class Conversation(SQLModel, table=True):
     version: int = Field(default=0, description="bumped on every change, for optimistic locking")
     updated_at: datetime = _ts()
     expires_at: datetime = _ts(index=True)
-    held_note: str | None = Field(
-        default=None,
-        sa_column=sa.Column(sa.Text, nullable=True),
-        description="words kept for the next step (e.g. the note of '/mood 12 great')",
-    )
+    # words kept for the next step (e.g. the note of '/mood 12 great')
+    held_note: str | None = _words()
     paused_by: int | None = Field(
         default=None,
         foreign_key="screen_hits.id",
@@ -241,7 +247,7 @@ class ScreenHit(SQLModel, table=True):
     place: str = Field(max_length=64, description="where the words arrived, e.g. break.difficulty")
     answer: str | None = Field(default=None, max_length=16)
     answered_at: datetime | None = _ts(nullable=True)
-    held_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    held_text: str | None = _words()
 
 
 class SafetyPlan(SQLModel, table=True):
@@ -250,11 +256,11 @@ class SafetyPlan(SQLModel, table=True):
     __tablename__ = "safety_plans"
 
     user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
-    warning_signs: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    coping: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    distractions: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    people: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    professionals: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    environment: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
-    reasons: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    warning_signs: str | None = _words()
+    coping: str | None = _words()
+    distractions: str | None = _words()
+    people: str | None = _words()
+    professionals: str | None = _words()
+    environment: str | None = _words()
+    reasons: str | None = _words()
     updated_at: datetime = _ts()

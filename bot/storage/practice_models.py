@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from bot.storage.encryption import EncryptedText
 from bot.storage.models import UTCDateTime
 
 
@@ -62,7 +63,7 @@ class PracticeAnswer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="practice_sessions.id", ondelete="CASCADE")
     step: str = Field(max_length=32)
-    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    text: str = Field(sa_column=sa.Column(EncryptedText(), nullable=False))
     created_at: datetime = _ts()
 
 
@@ -78,7 +79,7 @@ class Phrase(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
-    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    text: str = Field(sa_column=sa.Column(EncryptedText(), nullable=False))
     source: str = Field(max_length=16)
     source_ref: int | None = Field(default=None, description="the break or practice it came from")
     created_at: datetime = _ts()
@@ -95,5 +96,5 @@ class GratitudeEntry(SQLModel, table=True):
     session_id: int | None = Field(
         default=None, foreign_key="practice_sessions.id", ondelete="SET NULL"
     )
-    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    text: str = Field(sa_column=sa.Column(EncryptedText(), nullable=False))
     created_at: datetime = _ts()

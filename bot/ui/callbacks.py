@@ -36,6 +36,7 @@ class Prefix(StrEnum):
     GRATITUDE = "g"
     PHRASES = "r"
     LEARN = "l"
+    PRIVACY = "v"
 
 
 # what every practice's buttons may carry: starting it, the mood scale, pacing, saving a phrase
@@ -46,7 +47,11 @@ PRACTICE_ACTIONS = frozenset(
 
 # the actions each prefix may carry; parsing rejects any other
 ACTIONS: dict[Prefix, frozenset[str]] = {
-    Prefix.ONBOARDING: frozenset({"tz", "tzother", "tzcity", "tzname"}),
+    # consent ("agree", "more", "notnow", "minor") comes before anything is stored
+    Prefix.ONBOARDING: frozenset(
+        {"tz", "tzother", "tzcity", "tzname", "agree", "more", "notnow", "minor"}
+    ),
+    Prefix.PRIVACY: frozenset({"erase", "sure", "keep"}),
     Prefix.BREAK: frozenset(
         {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done", "keep"}
     ),

@@ -17,6 +17,8 @@ MENU_COMMANDS = (
     "urgent",
     "safetyplan",
     "timezone",
+    "privacy",
+    "delete",
     "help",
     "start",
     "cancel",

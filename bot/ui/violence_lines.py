@@ -138,3 +138,21 @@ def emergency_note(country: str | None) -> str | None:
 def fallback_directories() -> tuple[tuple[str, str], ...]:
     """International directories of violence help lines: (name, url)."""
     return load_violence_lines().fallbacks
+
+
+def child_lines(country: str | None, limit: int = 2) -> tuple[CrisisLine, ...]:
+    """Child helplines (kind ``child``) of the country, best first."""
+    code = (country or "").strip().upper()
+    found = load_violence_lines().countries.get(_COUNTRY_ALIASES.get(code, code), ())
+    shown = [
+        v.line
+        for v in found
+        if "child" in v.kinds and v.line.confidence != "low" and (v.line.phone or v.line.url)
+    ]
+    order = sorted(shown, key=lambda line: _CONFIDENCE[line.confidence])
+    return tuple(order[:limit])
+
+
+def child_directory() -> tuple[str, str] | None:
+    """The international directory of child helplines: (name, url)."""
+    return next((f for f in fallback_directories() if "Child Helpline" in f[0]), None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.config import Settings
+from bot.config import Settings, with_demo_key
 from bot.demo import TerminalChat, run_demo
 from bot.emulator import BotApiEmulator, BotMessage
 from bot.storage.db import create_engine, session_factory
@@ -62,6 +62,7 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
     screen = Screen()
     script = [
         ("Start with /start", "/start"),
+        ("for adults", "I agree"),
         ("which time zone", "Berlin"),
         ("send /break", "/break"),
         ("how are you feeling right now", "4"),
@@ -77,7 +78,7 @@ async def test_a_break_in_the_terminal_demo(tmp_path: Path) -> None:
 
     assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
     assert "Take care" in screen.text
-    engine = create_engine(url)
+    engine = create_engine(url, keys=with_demo_key(settings, tmp_path).encryption_keys)
     async with session_factory(engine)() as session:
         (break_row,) = (await session.exec(select(Break))).all()
     await engine.dispose()
@@ -105,6 +106,7 @@ async def test_a_checkin_set_a_minute_ahead_arrives_in_the_demo(tmp_path: Path) 
 
     script: list[tuple[str, str | Callable[[], str]]] = [
         ("Start with /start", "/start"),
+        ("for adults", "I agree"),
         ("which time zone", "Berlin"),
         ("Set up check-ins", "Set up check-ins"),
         ("Check-ins are off", "Times"),
@@ -126,6 +128,7 @@ async def test_the_demo_types_what_it_shows(tmp_path: Path) -> None:
     screen = Screen()
     script = [
         ("Start with /start", "/start"),
+        ("for adults", "I agree"),
         ("which time zone", "Berlin"),
         ("send /break", "/break"),
         ("10  [a] Skip  [b] Stop for now", "11"),  # not a button: sent as text, kindly refused
@@ -137,7 +140,7 @@ async def test_the_demo_types_what_it_shows(tmp_path: Path) -> None:
 
     assert await run_demo(settings, read_line=read_line, out=screen) == 0  # type: ignore[arg-type]
     assert "this one has 5,000" in screen.text
-    engine = create_engine(url)
+    engine = create_engine(url, keys=with_demo_key(settings, tmp_path).encryption_keys)
     async with session_factory(engine)() as session:
         (break_row,) = (await session.exec(select(Break))).all()
     await engine.dispose()

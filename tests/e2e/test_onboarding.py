@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.storage.models import MoodRating, User
-from tests.support.harness import Harness, onboard
+from tests.support.harness import Harness, agree, onboard
 
 USER = 1001
 
@@ -19,9 +19,7 @@ async def _user(h: Harness, telegram_id: int = USER) -> User:
 async def test_start_welcomes_and_asks_for_time_zone(harness: Harness) -> None:
     h = harness
     h.emulator.add_user(USER, first_name="Sam")
-    mark = h.emulator.mark(USER)
-    h.emulator.send_text(USER, "/start")
-    welcome, ask = await h.replies(USER, 2, after=mark)
+    welcome, ask = await agree(h, USER)
     assert "Sam" in welcome.text
     assert "not therapy" in welcome.text and "emergency" in welcome.text
     assert "/sos" in welcome.text  # where to find urgent help, before the zone is known
@@ -36,9 +34,7 @@ async def test_start_welcomes_and_asks_for_time_zone(harness: Harness) -> None:
 async def test_typed_city_and_nonsense(harness: Harness) -> None:
     h = harness
     h.emulator.add_user(USER)
-    mark = h.emulator.mark(USER)
-    h.emulator.send_text(USER, "/start")
-    await h.replies(USER, 2, after=mark)
+    await agree(h, USER)
     reply = await h.say(USER, "qwertyuiop")
     assert "couldn't find" in reply.text
     assert (await _user(h)).time_zone is None
@@ -50,9 +46,7 @@ async def test_typed_city_and_nonsense(harness: Harness) -> None:
 async def test_a_typed_city_found_in_the_city_database(harness: Harness) -> None:
     h = harness
     h.emulator.add_user(USER)
-    mark = h.emulator.mark(USER)
-    h.emulator.send_text(USER, "/start")
-    await h.replies(USER, 2, after=mark)
+    await agree(h, USER)
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "Munich")
     confirm, _ready = await h.replies(USER, 2, after=mark)

@@ -128,9 +128,8 @@ async def test_sos_before_onboarding_gives_the_international_fallback(harness: H
     assert "findahelpline.com" in reply.text.lower() or "https://" in reply.text
     urgent = await h.say(USER, "/urgent")
     assert urgent.text == reply.text
-    async with h.session() as session:
-        (user,) = (await session.exec(select(User))).all()
-    assert user.time_zone is None
+    async with h.session() as session:  # before consent, nothing is stored
+        assert (await session.exec(select(User))).all() == []
 
 
 async def test_a_repeated_concern_gets_a_short_reminder(harness: Harness) -> None:

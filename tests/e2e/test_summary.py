@@ -24,7 +24,7 @@ from tests.support.factories import (
     local,
     user_by_telegram_id,
 )
-from tests.support.harness import Harness, onboard
+from tests.support.harness import Harness, agree, onboard
 
 USER = 6006
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -221,7 +221,8 @@ async def test_sparse_week_gets_a_short_friendly_message(
 
 async def test_nothing_rated_and_no_time_zone_yet(harness: Harness) -> None:
     h = harness
-    h.emulator.add_user(USER, first_name="Sam")  # never said /start
+    h.emulator.add_user(USER, first_name="Sam")
+    await agree(h, USER)  # and never picked a time zone
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "/summary")
     nudge, summary = await h.replies(USER, 2, after=mark)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.storage.models import User
-from tests.support.harness import Harness, onboard
+from tests.support.harness import Harness, agree, onboard
 
 USER = 1301
 
@@ -18,9 +18,7 @@ async def _zone(h: Harness) -> str | None:
 
 async def _start(h: Harness) -> None:
     h.emulator.add_user(USER)
-    mark = h.emulator.mark(USER)
-    h.emulator.send_text(USER, "/start")
-    await h.replies(USER, 2, after=mark)
+    await agree(h, USER)
 
 
 async def test_a_misspelled_city_at_start_offers_the_city_as_a_button(harness: Harness) -> None:

@@ -40,10 +40,15 @@ class FakeClock:
         self.current = instant
 
 
+# the tests' own encryption key (made once with scripts/new-key; never a real one)
+TEST_KEY = "q0U4m7oS3n2cH1d9uKgE0y6Yv1lqQm7QmXb4pJxW2nA="
+
+
 def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for a test bot."""
     base = Settings(
         telegram_bot_token=Secret("123456:emulated-token"),
+        data_encryption_keys=(Secret(TEST_KEY),),
         database_url=database_url,
         chart_dir=tmp_path / "charts",
         # jobs run only when a test runs them (run_job), on the fake clock
@@ -125,7 +130,7 @@ class Harness:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A separate database session for assertions."""
-        engine = create_engine(self.settings.database_url)
+        engine = create_engine(self.settings.database_url, keys=self.settings.encryption_keys)
         try:
             async with session_factory(engine)() as session:
                 yield session
@@ -162,9 +167,15 @@ class Harness:
 async def onboard(
     h: Harness, user_id: int, *, zone_label: str = "Berlin", first_name: str = "Sam"
 ) -> None:
-    """A new person says /start and picks a time zone button."""
+    """A new person says /start, agrees to what is stored and picks a time zone button."""
     h.emulator.add_user(user_id, first_name=first_name)
-    mark = h.emulator.mark(user_id)
-    h.emulator.send_text(user_id, "/start")
-    await h.replies(user_id, 2, after=mark)
+    await agree(h, user_id)
     await h.tap(user_id, zone_label, expect=2)
+
+
+async def agree(h: Harness, user_id: int) -> list[BotMessage]:
+    """/start and "I agree": returns the welcome and the time zone question."""
+    consent = await h.say(user_id, "/start")
+    assert "your data" in consent.text
+    _thanks, *welcome = await h.tap(user_id, "I agree", expect=3)
+    return welcome

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, RedactingFilter, Secret, load_settings
+from bot.config import ConfigError, RedactingFilter, Secret, load_settings, with_demo_key
 
 TOKEN = "123456789:AAH-abcdefghijklmnopqrstuvwxyz_012345"
+KEY = "q0U4m7oS3n2cH1d9uKgE0y6Yv1lqQm7QmXb4pJxW2nA="
 
 
 def test_defaults_run_the_demo_on_sqlite() -> None:
@@ -20,7 +22,11 @@ def test_defaults_run_the_demo_on_sqlite() -> None:
 
 def test_token_and_api_url() -> None:
     settings = load_settings(
-        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/"}
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/",
+            "DATA_ENCRYPTION_KEY": KEY,
+        }
     )
     assert not settings.demo
     assert settings.telegram_bot_token is not None and settings.telegram_bot_token.get() == TOKEN
@@ -39,6 +45,9 @@ def test_token_and_api_url() -> None:
         ({"LOW_MOOD_THRESHOLD": "eleven"}, "LOW_MOOD_THRESHOLD"),
         ({"LOW_MOOD_THRESHOLD": "11"}, "LOW_MOOD_THRESHOLD"),
         ({"CHECKIN_GRACE_MINUTES": "-1"}, "CHECKIN_GRACE_MINUTES"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN}, "DATA_ENCRYPTION_KEY"),
+        ({"DATA_ENCRYPTION_KEY": "not-a-key"}, "DATA_ENCRYPTION_KEY"),
+        ({"DATA_ENCRYPTION_KEY": f"{KEY},{KEY[:-4]}"}, "DATA_ENCRYPTION_KEY"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], variable: str) -> None:
@@ -46,6 +55,29 @@ def test_bad_values_name_the_variable(env: dict[str, str], variable: str) -> Non
         load_settings(env)
     assert variable in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_keys_newest_first_and_never_shown() -> None:
+    other = "Zm9vYmFyYmF6cXV4cXV1eHh4eHh4eHh4eHh4eHh4eHg="
+    settings = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "DATA_ENCRYPTION_KEY": f" {KEY} ,{other}"}
+    )
+    assert settings.encryption_keys == [KEY, other]
+    assert KEY not in repr(settings)
+
+
+def test_a_bad_key_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings({"DATA_ENCRYPTION_KEY": KEY[:-3]})
+    assert KEY[:-3] not in str(info.value)
+
+
+def test_the_demo_makes_its_key_once(tmp_path: Path) -> None:
+    settings = with_demo_key(load_settings({}), tmp_path / "data")
+    again = with_demo_key(load_settings({}), tmp_path / "data")
+    assert settings.encryption_keys == again.encryption_keys
+    assert len(settings.encryption_keys) == 1
+    assert (tmp_path / "data" / "encryption.key").stat().st_mode & 0o077 == 0
 
 
 def test_bad_token_is_not_echoed() -> None:
@@ -77,7 +109,7 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-
 def test_configured_logging_never_shows_the_token(caplog: pytest.LogCaptureFixture) -> None:
     from bot.config import configure_logging
 
-    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN})
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATA_ENCRYPTION_KEY": KEY})
     root = logging.getLogger()
     before = {id(h): list(h.filters) for h in root.handlers}
     try:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 from bot.storage import models, practice_models  # noqa: F401  (the tables on the metadata)
+from bot.storage.encryption import EncryptedText
 
 target_metadata = SQLModel.metadata
 
@@ -19,6 +20,8 @@ def _render_item(kind: str, obj: Any, _autogen_context: Any) -> str | Literal[Fa
     """Write plain SQLAlchemy types into migrations, so they never import app code."""
     if kind == "type" and isinstance(obj, models.UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if kind == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"  # the tokens are text; encryption happens in the model
     if kind == "type" and type(obj).__name__ == "AutoString":
         length = getattr(obj, "length", None)
         return f"sa.String(length={length})" if length else "sa.String()"
