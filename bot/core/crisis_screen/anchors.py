@@ -100,6 +100,7 @@ class AnchorIndex:
         self._spaced = tuple(sorted((a, a.strip(EDGE)) for a in spaced))
         self._plain = frozenset(a for a in literals - spaced if EDGE not in a)
         self._edged = frozenset(a for a in literals - spaced if EDGE in a)
+        self._key_literals = frozenset(self._keyed)  # a set, so intersecting walks the smaller
         self._words: dict[str, frozenset[str]] = {}
 
     def _in_word(self, word: str) -> frozenset[str]:
@@ -122,7 +123,7 @@ class AnchorIndex:
         """Per pattern, in order, the alternatives whose every requirement occurs in the text."""
         present = self.present(text)
         hits = set(self._always)
-        for literal in present.intersection(self._keyed):
+        for literal in present.intersection(self._key_literals):
             hits.update(self._keyed[literal])
         return _grouped(
             hit for hit in hits if not any(map(present.isdisjoint, hit[0].needs[hit[1]]))

@@ -163,7 +163,7 @@ def listed(prepared: str) -> _Findings:
 
 def learned(prepared: str, found: _Findings) -> set[str]:
     """The categories the learned model sees in a prepared message (empty below threshold)."""
-    heads = verdict(prepared, found.signals())
+    heads = verdict(prepared, found.signals(), every_head=False)
     if not heads["crisis"]:
         return set()
     if heads["urgent"]:
