@@ -11,7 +11,6 @@ from typing import cast
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ChatMemberHandler,
@@ -25,6 +24,7 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
+from bot.delivery.rate_limits import ReplyFirstRateLimiter
 from bot.flow import FlowRouter, FlowSpec
 from bot.jobs import schedule_jobs
 from bot.storage.db import create_engine, migrate, session_factory
@@ -158,8 +158,8 @@ def build_application(
 
     builder = ApplicationBuilder()
     if rate_limit:
-        # Telegram's limits: ~30 messages/s overall, 20/min per group; waits out a 429's retry_after
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        # answers to people at once, scheduled sends within Telegram's ~30/s that answers leave
+        builder = builder.rate_limiter(ReplyFirstRateLimiter())
     app = cast(
         KBApplication,
         builder.token(token)
