@@ -26,6 +26,7 @@ from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
 from bot.flow import FlowRouter, FlowSpec
+from bot.flow.ordering import PerPersonOrder
 from bot.jobs import schedule_jobs
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.models import DeliveryKind
@@ -166,6 +167,8 @@ def build_application(
         .base_url(the_settings.bot_base_url)
         .base_file_url(the_settings.bot_base_file_url)
         .context_types(ContextTypes(context=BotContext))
+        # different people at once, each person's updates in order (state is per person)
+        .concurrent_updates(PerPersonOrder())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build(),
