@@ -7,9 +7,9 @@ with a 429 (``retry_after``) when a bot goes beyond. ``ReplyFirstRateLimiter``:
   draws on the overall budget but never waits for it;
 - a scheduled send (check-ins, summaries: anything inside ``scheduled_sends()``) waits for
   the budget that answers leave, so answers are never queued behind a batch of prompts;
-- a 429 holds back only the chat it names (answers are tried again after ``retry_after``);
-  a scheduled send that meets a 429 is not retried here (its delivery is rescheduled) and
-  scheduled sends pause for the ``retry_after``;
+- a 429 holds back the chat it names for its ``retry_after``, then the request is tried
+  again (twice at most; after that the dispatcher reschedules a scheduled delivery); a 429
+  met by a scheduled send also pauses every scheduled send for that time, answers not;
 - messages to a group keep to 20 a minute; paid broadcasts (``allow_paid_broadcast``) have
   a budget of their own of 1,000 a second.
 """
@@ -191,8 +191,7 @@ class ReplyFirstRateLimiter(BaseRateLimiter[None]):
         chat_id = _chat_id(data.get("chat_id"))
         scheduled = _scheduled.get()
         paid = bool(data.get("allow_paid_broadcast"))
-        retries = 0 if scheduled else self.max_retries
-        for attempt in range(retries + 1):
+        for attempt in range(self.max_retries + 1):
             await self._chat_hold(chat_id)
             if chat_id is not None:
                 await self._budget(chat_id, scheduled=scheduled, paid=paid)
@@ -203,7 +202,7 @@ class ReplyFirstRateLimiter(BaseRateLimiter[None]):
                 self._held(chat_id, seconds)
                 if scheduled:
                     (self.paid if paid else self.overall).pause(seconds)
-                if attempt == retries:
+                if attempt == self.max_retries:
                     raise
                 log.info("%s: Telegram asks to wait %.1f s (chat %s)", endpoint, seconds, chat_id)
         raise AssertionError("unreachable")  # pragma: no cover

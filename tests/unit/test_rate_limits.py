@@ -125,17 +125,27 @@ async def test_answers_give_up_after_two_retries(
     assert calls.too_many[7] == 0 and calls.sent == []
 
 
-async def test_a_scheduled_429_is_not_retried_and_pauses_scheduled_sends(
+async def test_a_scheduled_429_is_waited_out_then_sent(
     limiter: ReplyFirstRateLimiter, time: FakeTime
 ) -> None:
     calls = Calls(time)
     calls.too_many[7] = 1
     start = time.now
-    with scheduled_sends(), pytest.raises(RetryAfter):
-        await send(limiter, calls, 7)  # the dispatcher reschedules the delivery
-    await send(limiter, calls, 8)  # an answer goes at once
     with scheduled_sends():
-        await send(limiter, calls, 9)
+        await send(limiter, calls, 7)
+    assert calls.sent == [(7, pytest.approx(start + 3.1))]
+
+
+async def test_a_scheduled_429_pauses_scheduled_sends_but_not_answers(time: FakeTime) -> None:
+    limiter = ReplyFirstRateLimiter(max_retries=0, clock=time.clock, sleep=time.sleep)
+    calls = Calls(time)
+    calls.too_many[7] = 1
+    start = time.now
+    with scheduled_sends(), pytest.raises(RetryAfter):
+        await send(limiter, calls, 7)  # the dispatcher reschedules this delivery
+    await send(limiter, calls, 8)  # a person's answer goes at once
+    with scheduled_sends():
+        await send(limiter, calls, 9)  # the next prompt waits out the pause
     assert calls.sent == [(8, start), (9, pytest.approx(start + 3.1))]
 
 
