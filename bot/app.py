@@ -101,9 +101,12 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         return
     language = update.effective_user.language_code if update.effective_user else None
-    try:
-        if update.callback_query is not None:  # never leave a button spinning
+    if update.callback_query is not None:  # never leave a button spinning
+        try:
             await update.callback_query.answer()
+        except Exception:  # answered already (buttons are answered first), or too old
+            log.debug("the button was answered already")
+    try:
         chat = update.effective_chat
         if chat is not None and chat.type == "private":
             await context.bot.send_message(chat.id, t("fallback.error", language))

@@ -76,6 +76,9 @@ async def test_taps_are_answered_while_a_batch_of_checkins_goes_out(harness: Har
     assert prompts_sent(h) < SCHEDULED * 2 // 3
 
     await asyncio.wait_for(batch, timeout=60)
+    # on a busy machine a few connections may be refused and retried a little later
+    h.clock.advance(minutes=1)
+    await h.dispatch()
     assert prompts_sent(h) == SCHEDULED  # each exactly once
     async with h.session() as session:
         sent = await session.exec(select(Delivery).where(Delivery.status == DeliveryStatus.SENT))
