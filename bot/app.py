@@ -11,7 +11,6 @@ from typing import cast
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ChatMemberHandler,
@@ -25,7 +24,9 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
+from bot.delivery.rate_limits import ReplyFirstRateLimiter
 from bot.flow import FlowRouter, FlowSpec
+from bot.flow.ordering import PerPersonOrder
 from bot.jobs import schedule_jobs
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
@@ -115,9 +116,12 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         return
     language = update.effective_user.language_code if update.effective_user else None
-    try:
-        if update.callback_query is not None:  # never leave a button spinning
+    if update.callback_query is not None:  # never leave a button spinning
+        try:
             await update.callback_query.answer()
+        except Exception:  # answered already (buttons are answered first), or too old
+            log.debug("the button was answered already")
+    try:
         chat = update.effective_chat
         if chat is not None and chat.type == "private":
             await context.bot.send_message(chat.id, t("fallback.error", language))
@@ -178,14 +182,16 @@ def build_application(
 
     builder = ApplicationBuilder()
     if rate_limit:
-        # Telegram's limits: ~30 messages/s overall, 20/min per group; waits out a 429's retry_after
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        # answers to people at once, scheduled sends within Telegram's ~30/s that answers leave
+        builder = builder.rate_limiter(ReplyFirstRateLimiter())
     app = cast(
         KBApplication,
         builder.token(token)
         .base_url(the_settings.bot_base_url)
         .base_file_url(the_settings.bot_base_file_url)
         .context_types(ContextTypes(context=BotContext))
+        # different people at once, each person's updates in order (state is per person)
+        .concurrent_updates(PerPersonOrder())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build(),

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.core.delivery_rules import retry_delay
 from bot.delivery.planning import is_paused, plan_checkin, plan_summary
+from bot.delivery.rate_limits import scheduled_sends
 from bot.storage.db import SessionFactory
 from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery, claim_due, release_stale_claims
 from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, User
@@ -82,7 +83,8 @@ def _never_reached(exc: NetworkError) -> bool:
 
 async def _attempt(claimed: ClaimedDelivery, sender: Sender, now: datetime) -> SendOutcome:
     try:
-        message_id = await sender(claimed)
+        with scheduled_sends():  # waits for the send budget that answers to people leave
+            message_id = await sender(claimed)
     except Forbidden as exc:
         return SendOutcome(DeliveryStatus.FAILED, detail=exc.message[:200], deactivate_user=True)
     except RetryAfter as exc:

@@ -173,12 +173,15 @@ class Exchange:
         self.outbox.append(edit)
 
     async def deliver(self) -> None:
-        """Send what the step queued, in order, then answer the pressed button."""
+        """Answer the pressed button first (it stops spinning), then send what was queued."""
+        query = self.update.callback_query
+        if query is not None:
+            try:
+                await query.answer(text=self.toast_text)
+            except BadRequest as exc:  # too old to answer: what follows is still worth sending
+                log.info("could not answer a button: %s", exc.message)
         try:
             for action in self.outbox:
                 await action()
         finally:
             self.outbox.clear()
-            query = self.update.callback_query
-            if query is not None:
-                await query.answer(text=self.toast_text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -20,6 +20,9 @@ from bot.storage.models import (
     RatingTag,
     User,
 )
+
+# last_seen_at is written at most this often
+SEEN_EVERY = timedelta(minutes=1)
 
 
 class FoundUser(NamedTuple):
@@ -66,10 +69,12 @@ async def touch_user(
         else:
             created = True
     reactivated = not user.active
-    user.last_seen_at = now
+    if now - user.last_seen_at >= SEEN_EVERY:  # not a write on every tap
+        user.last_seen_at = now
     user.active = True
     if language_code:
         user.language_code = language_code[:16]
+    # unchanged values are not written: most updates change nothing here
     session.add(user)
     await session.flush()
     return FoundUser(user, created, reactivated)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from bot.core.choices import FEELING_TAGS
 from bot.core.stats import PeriodRecords, PeriodSummary, summarize
 from bot.ui.chart_data import ChartData, chart_data
-from bot.ui.charts import render_chart
 from bot.ui.summary_text import compose_summary
 from bot.ui.texts import t
 
@@ -29,7 +28,15 @@ class PreparedSummary:
         """The chart as a PNG, drawn in a worker thread."""
         if self.chart is None:
             raise ValueError("a sparse summary has no chart")
-        return await asyncio.to_thread(render_chart, self.chart)
+        return await asyncio.to_thread(draw_chart, self.chart)
+
+
+def draw_chart(chart: ChartData) -> bytes:
+    """The chart as a PNG (blocking: call it in a worker thread)."""
+    # matplotlib and numpy take about 40 MB: imported when the first chart is drawn, not before
+    from bot.ui.charts import render_chart
+
+    return render_chart(chart)
 
 
 def tag_label(tag: str, language: str | None) -> str:

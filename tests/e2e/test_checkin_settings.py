@@ -77,6 +77,7 @@ async def press(h: Harness, label: str) -> tuple[str | None, BotMessage]:
         raise AssertionError(f"no button {label!r}")
     query = h.emulator.press_button(USER, msg.message_id, data)
     answer = await h.emulator.wait_callback_answered(query)
+    await h.settled()  # the answer comes first, the edit after it
     text = answer.get("text")
     return (str(text) if text else None), _message(h, msg.message_id)
 

@@ -50,7 +50,7 @@ def charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ChartData]]:
         drawn.append(data)
         return render_chart(data)
 
-    monkeypatch.setattr(bot.ui.summary, "render_chart", recording)
+    monkeypatch.setattr(bot.ui.summary, "draw_chart", recording)
     yield drawn
 
 

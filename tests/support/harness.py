@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -99,6 +100,11 @@ class Harness:
         self.apps.append(app)
         return app
 
+    async def settled(self, timeout: float = 5.0) -> None:
+        """Wait until every update the bot has taken is fully handled (buttons are answered
+        before the rest of the answer is sent)."""
+        await asyncio.wait_for(self.app.update_queue.join(), timeout)
+
     async def run_job(self, name: str, app: KBApplication | None = None) -> None:
         """Run one repeating job now, exactly as APScheduler runs it at its next tick."""
         target = app or self.app
@@ -159,6 +165,7 @@ class Harness:
         mark = self.emulator.mark(user_id)
         query_id = self.emulator.press(user_id, label)
         await self.emulator.wait_callback_answered(query_id)
+        await self.settled()  # the button is answered first, the rest follows
         if expect == 0:
             return []
         return await self.replies(user_id, expect, after=mark)
