@@ -5,8 +5,9 @@
     .venv/bin/python scripts/train_crisis_model.py            # train, then print held-out figures
 
 Training data: the ``dev`` split of ``tests/data/crisis_corpus/{crisis,safe}.jsonl`` and
-every ``train_*.jsonl`` there. Never trained on: the ``test`` split and ``blind.jsonl``
-(written separately, by other hands), which ``scripts/eval_crisis.py`` reports on.
+every ``train_*.jsonl`` there. Never trained on: the ``test`` split, ``blind``, ``personas``,
+``pairs`` and ``fresh`` (written separately, by other hands), which ``scripts/eval_crisis.py``
+reports on.
 
 The crisis head's threshold (0.35) leans towards asking: missing someone in danger costs
 more than a gentle, unneeded "are you safe right now?". It, the regularisation and
@@ -94,7 +95,7 @@ def train(c: float, threshold: float, floor: float) -> dict[str, Any]:
 def main() -> None:
     """Train and write the weights file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=64.0, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=32.0, help="inverse regularisation strength")
     parser.add_argument("--threshold", type=float, default=0.35, help="crisis head threshold")
     parser.add_argument("--floor", type=float, default=40.0, help="least vector length")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)

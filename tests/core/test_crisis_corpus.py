@@ -1,11 +1,14 @@
 """The crisis screen on labelled messages it was never tuned or trained on.
 
-Two held-out sets. ``blind`` was written by other hands, separately from everything the
+Four held-out sets. ``blind`` was written by other hands, separately from everything the
 screen learned from, with the kinds and proportions of the independent set the screen
 is judged on: it must meet that bar (95% of crisis messages caught, at most 10% false
 alarms). ``test`` is harder than real traffic (every safe kind in it is a trap kind, in
 equal numbers) and ``personas`` is eight messages each from 100 imagined people's weeks:
 their floors stop the screen from getting worse while it is short of the bar there.
+``fresh`` (400) was written later, again separately and with the independent set's kinds,
+and never looked at message by message: the most honest estimate, just short of the bar
+on false alarms, so it too has a floor.
 """
 
 from __future__ import annotations
@@ -16,7 +19,12 @@ from bot.core.crisis_screen import screen_text
 from tests.support.crisis_corpus import Item, split
 
 # (least recall, most false alarms); personas: ordinary weeks of 100 people, mostly safe
-BAR = {"blind": (0.95, 0.10), "test": (0.89, 0.13), "personas": (0.97, 0.12)}
+BAR = {
+    "blind": (0.95, 0.10),
+    "fresh": (0.95, 0.11),
+    "test": (0.90, 0.12),
+    "personas": (0.97, 0.11),
+}
 
 
 def _rates(items: list[Item]) -> tuple[float, float]:
