@@ -38,6 +38,7 @@ from handlers import (
     checkin,
     checkin_settings,
     consent,
+    export,
     help,
     mood,
     onboarding,
@@ -75,6 +76,7 @@ def build_flows() -> list[FlowSpec]:
         practices.gratitude.build_flow(),
         practices.phrases.build_flow(),
         privacy.build_flow(),
+        export.build_flow(),
     ]
 
 

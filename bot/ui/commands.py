@@ -18,6 +18,7 @@ MENU_COMMANDS = (
     "safetyplan",
     "timezone",
     "privacy",
+    "export",
     "delete",
     "help",
     "start",
