@@ -40,6 +40,7 @@ from handlers import (
     consent,
     export,
     help,
+    history,
     mood,
     onboarding,
     practices,
@@ -77,6 +78,7 @@ def build_flows() -> list[FlowSpec]:
         practices.phrases.build_flow(),
         privacy.build_flow(),
         export.build_flow(),
+        history.build_flow(),
     ]
 
 

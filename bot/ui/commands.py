@@ -11,6 +11,7 @@ MENU_COMMANDS = (
     "mood",
     "checkins",
     "summary",
+    "history",
     "pause",
     "resume",
     "sos",
