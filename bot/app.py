@@ -173,6 +173,7 @@ def build_application(
             {f.name: f for f in flows},
             delivery_senders(cast(KBApplication, app)),
             dispatch_every=settings.dispatch_interval_seconds,
+            retention=settings.retention_months is not None,
         )
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
