@@ -39,7 +39,9 @@ from handlers import (
     checkin,
     checkin_settings,
     consent,
+    export,
     help,
+    history,
     mood,
     onboarding,
     practices,
@@ -76,6 +78,8 @@ def build_flows() -> list[FlowSpec]:
         practices.gratitude.build_flow(),
         practices.phrases.build_flow(),
         privacy.build_flow(),
+        export.build_flow(),
+        history.build_flow(),
     ]
 
 
@@ -173,6 +177,7 @@ def build_application(
             {f.name: f for f in flows},
             delivery_senders(cast(KBApplication, app)),
             dispatch_every=settings.dispatch_interval_seconds,
+            retention=settings.retention_months is not None,
         )
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]

@@ -58,6 +58,8 @@ class Settings:
     chart_dir: Path = field(default_factory=lambda: Path("data/charts"))
     # newest first: the first encrypts, every one decrypts (see scripts/rotate-key)
     data_encryption_keys: tuple[Secret, ...] = ()
+    # entries older than this many months are deleted automatically (None: kept)
+    retention_months: int | None = None
 
     @property
     def encryption_keys(self) -> list[str]:
@@ -104,6 +106,18 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+RETENTION_CHOICES = (6, 12)
+
+
+def _retention(env: Mapping[str, str]) -> int | None:
+    raw = env.get("RETENTION_MONTHS", "").strip()
+    if not raw:
+        return None
+    if raw not in {str(m) for m in RETENTION_CHOICES}:
+        raise ConfigError(f"RETENTION_MONTHS must be 6 or 12 (or unset to keep), got {raw!r}")
+    return int(raw)
 
 
 def _token(env: Mapping[str, str]) -> Secret | None:
@@ -202,6 +216,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         dispatch_interval_seconds=_float(env, "DISPATCH_INTERVAL_SECONDS", 20.0, 0.05, 600.0),
         conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, 1, 24 * 60),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
+        retention_months=_retention(env),
     )
 
 

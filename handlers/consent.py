@@ -7,6 +7,7 @@ from bot.flow import UNCHANGED, Exchange
 from bot.storage import crud
 from bot.ui import privacy_keyboards
 from bot.ui.helplines import format_line
+from bot.ui.privacy_text import privacy_text
 from bot.ui.safety_text import format_danger_now, format_sos
 from bot.ui.violence_lines import child_directory, child_lines
 from handlers.common import user_country
@@ -46,7 +47,10 @@ async def record(exchange: Exchange) -> None:
 
 async def tell_more(exchange: Exchange) -> str:
     """'Tell me more': the privacy page, then the same question."""
-    await exchange.say(exchange.t("privacy.text"), privacy_keyboards.consent(exchange.language))
+    await exchange.say(
+        privacy_text(exchange.language, exchange.context.services.settings.retention_months),
+        privacy_keyboards.consent(exchange.language),
+    )
     return UNCHANGED
 
 

@@ -9,6 +9,7 @@ from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step
 from bot.storage import erasure
 from bot.ui import privacy_keyboards
 from bot.ui.callbacks import Prefix
+from bot.ui.privacy_text import privacy_text
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,9 @@ class PrivacyState(StrEnum):
 
 async def show_privacy(exchange: Exchange) -> str:
     """/privacy: the same as the consent, in plain language, with encryption and retention."""
-    await exchange.say(exchange.t("privacy.text"))
+    await exchange.say(
+        privacy_text(exchange.language, exchange.context.services.settings.retention_months)
+    )
     return UNCHANGED
 
 

@@ -8,6 +8,7 @@ it is due. Times of day are used at minute precision.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -201,3 +202,10 @@ def weekly_slot(
     if slot is None:
         raise ValueError(f"no weekly slot for weekday {weekday!r} at {at!r}")
     return slot
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (the month's last day if shorter)."""
+    year, month = divmod(now.year * 12 + now.month - 1 - months, 12)
+    month += 1
+    return now.replace(year=year, month=month, day=min(now.day, monthrange(year, month)[1]))

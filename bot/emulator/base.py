@@ -65,6 +65,7 @@ class EmulatorBase:
             "deleteMessage",
             "answerCallbackQuery",
             "sendPhoto",
+            "sendDocument",
             "sendChatAction",
             "getFile",
             "close",

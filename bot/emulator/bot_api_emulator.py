@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.emulator.methods_callbacks import CallbackMethods
 from bot.emulator.methods_commands import CommandMethods
+from bot.emulator.methods_documents import DocumentMethods
 from bot.emulator.methods_edits import EditMethods
 from bot.emulator.methods_files import FileMethods
 from bot.emulator.methods_messages import MessageMethods
@@ -17,6 +18,7 @@ class BotApiEmulator(
     Serving,
     UserSide,
     Waiting,
+    DocumentMethods,
     MessageMethods,
     EditMethods,
     CallbackMethods,

@@ -14,6 +14,20 @@ from urllib.parse import parse_qsl
 # The API types of one parameter of one method (None: not known).
 ParamTypes = Callable[[str, str], Sequence[str] | None]
 
+
+class Upload(bytes):
+    """The bytes of an uploaded file, with the name the sender gave it."""
+
+    filename: str = ""
+
+    @classmethod
+    def named(cls, data: bytes, filename: str) -> Upload:
+        """An upload of ``data`` called ``filename``."""
+        upload = cls(data)
+        upload.filename = filename
+        return upload
+
+
 # Parameter types used to decode form values when no API description is supplied.
 KNOWN_PARAM_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -54,6 +68,8 @@ KNOWN_PARAM_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "link_preview_options": ("LinkPreviewOptions",),
         "reply_parameters": ("ReplyParameters",),
         "photo": ("InputFile", "String"),
+        "document": ("InputFile", "String"),
+        "disable_content_type_detection": ("Boolean",),
         **dict.fromkeys(
             (
                 "text",
@@ -127,8 +143,9 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, object]:
             continue
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        if part.get_filename() is not None:
-            fields[name] = data
+        filename = part.get_filename()
+        if filename is not None:
+            fields[name] = Upload.named(data, filename)
         else:
             fields[name] = data.decode(part.get_content_charset() or "utf-8", "replace")
     return fields

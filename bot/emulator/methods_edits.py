@@ -31,7 +31,7 @@ class EditMethods(EmulatorBase):
     def _api_editMessageCaption(self, params: Mapping[str, Any], events: list[Event]) -> object:
         with self._cond:
             _, stored = self._editable(params)
-            if "photo" not in stored.data:
+            if "photo" not in stored.data and "document" not in stored.data:
                 raise ApiError(400, "Bad Request: there is no caption in the message to edit")
             text, entities = render_text(
                 params.get("caption"),

@@ -125,6 +125,7 @@ class MessageMethods(EmulatorBase):
         *,
         source: str,
         photo: bytes | None = None,
+        document: bytes | None = None,
     ) -> StoredMessage:
         """Store a new bot message; ``source`` names the parameter holding its raw text."""
         chat.last_message_id += 1
@@ -148,6 +149,7 @@ class MessageMethods(EmulatorBase):
             parse_mode=parse_mode if isinstance(parse_mode, str) else None,
             markup=markup,
             photo=photo,
+            document=document,
         )
         chat.messages[stored.message_id] = stored
         self._changed()

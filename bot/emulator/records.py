@@ -37,6 +37,13 @@ class BotMessage:
     parse_mode: str | None = None
     entities: tuple[JsonDict, ...] = ()
     data: JsonDict = field(default_factory=dict)
+    document: bytes | None = None  # the content of a sent document
+
+    @property
+    def file_name(self) -> str | None:
+        """The name of a sent document."""
+        document = self.data.get("document")
+        return document.get("file_name") if isinstance(document, dict) else None
 
     def buttons(self) -> list[tuple[str, str]]:
         """The (label, callback_data) of every callback button of the inline keyboard."""

@@ -42,6 +42,7 @@ class StoredMessage:
     parse_mode: str | None = None
     markup: JsonDict | None = None
     photo: bytes | None = None
+    document: bytes | None = None
     edited: bool = False
     deleted: bool = False
 
@@ -55,6 +56,7 @@ class StoredMessage:
             text=text,
             reply_markup=copy.deepcopy(self.markup),
             photo=self.photo,
+            document=self.document,
             edited=self.edited,
             deleted=self.deleted,
             raw_text=self.raw_text,

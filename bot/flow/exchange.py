@@ -122,6 +122,29 @@ class Exchange:
 
         self.outbox.append(send)
 
+    async def send_document(
+        self,
+        make: Callable[[], Awaitable[bytes]],
+        filename: str,
+        caption: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+    ) -> None:
+        """Queue a file; ``make`` builds it when the queue is sent, after the commit."""
+        bot, chat_id = self.context.bot, self.chat_id
+        held = self._hold(keyboard)
+
+        async def send() -> Message:
+            content = await make()
+            return await bot.send_document(
+                chat_id=chat_id,
+                document=content,
+                filename=filename,
+                caption=caption,
+                reply_markup=held.markup,
+            )
+
+        self.outbox.append(send)
+
     def _hold(self, keyboard: InlineKeyboardMarkup | None) -> QueuedKeyboard:
         held = QueuedKeyboard(keyboard)
         self.keyboards.append(held)

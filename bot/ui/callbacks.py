@@ -37,6 +37,8 @@ class Prefix(StrEnum):
     PHRASES = "r"
     LEARN = "l"
     PRIVACY = "v"
+    EXPORT = "x"
+    HISTORY = "y"
 
 
 # what every practice's buttons may carry: starting it, the mood scale, pacing, saving a phrase
@@ -52,6 +54,10 @@ ACTIONS: dict[Prefix, frozenset[str]] = {
         {"tz", "tzother", "tzcity", "tzname", "agree", "more", "notnow", "minor"}
     ),
     Prefix.PRIVACY: frozenset({"erase", "sure", "keep"}),
+    # the PDF report, with or without notes ("notes" / "plain")
+    Prefix.EXPORT: frozenset({"report"}),
+    # ref is an entry's id, value its kind (r, b, p, g) or the page's offset
+    Prefix.HISTORY: frozenset({"page", "open", "fix", "set", "del", "sure", "keep", "done"}),
     Prefix.BREAK: frozenset(
         {"start", "before", "after", "next", "skip", "stop", "ground", "nothanks", "done", "keep"}
     ),

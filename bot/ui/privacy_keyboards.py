@@ -35,3 +35,11 @@ def erase_sure(language: str | None) -> InlineKeyboardMarkup:
         [button(t("buttons.delete.sure", language), Prefix.PRIVACY, "sure")],
         [button(t("buttons.delete.keep", language), Prefix.PRIVACY, "keep")],
     )
+
+
+def report_choice(language: str | None) -> InlineKeyboardMarkup:
+    """Under the offer of the 30-day report: with or without notes."""
+    return markup(
+        [button(t("buttons.export.with_notes", language), Prefix.EXPORT, "report", 0, "notes")],
+        [button(t("buttons.export.without_notes", language), Prefix.EXPORT, "report", 0, "plain")],
+    )

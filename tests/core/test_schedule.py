@@ -15,6 +15,7 @@ from bot.core.schedule import (
     Slot,
     in_quiet_hours,
     local_to_utc,
+    months_before,
     next_slot,
     pause_until,
     slots_between,
@@ -626,3 +627,11 @@ def test_weekly_slot_after_this_weeks_moment() -> None:
 def test_weekly_slot_other_day() -> None:
     slot = weekly_slot(utc(2026, 1, 15, 12), weekday=0, at=time(9, 30), zone=NEW_YORK)
     assert slot == Slot(date(2026, 1, 19), time(9, 30), utc(2026, 1, 19, 14, 30))
+
+
+def test_months_before_keeps_the_day_or_takes_the_months_last() -> None:
+    at = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    assert months_before(at, 6) == datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
+    assert months_before(at, 12) == datetime(2025, 11, 10, 9, 0, tzinfo=UTC)
+    assert months_before(datetime(2026, 8, 31, tzinfo=UTC), 6) == datetime(2026, 2, 28, tzinfo=UTC)
+    assert months_before(datetime(2028, 8, 31, tzinfo=UTC), 6) == datetime(2028, 2, 29, tzinfo=UTC)

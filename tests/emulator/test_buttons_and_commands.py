@@ -108,3 +108,42 @@ async def test_commands_and_menu_button(emu: BotApiEmulator, bot: Bot) -> None:
     assert emu.menu_button(USER) == {"type": "commands"}
     assert await bot.send_chat_action(USER, "typing")
     assert await bot.close() and await bot.log_out()
+
+
+async def test_send_document_uploads_a_named_file(emu: BotApiEmulator, bot: Bot) -> None:
+    content = b"PK\x03\x04" + os.urandom(2000) + b"\r\n--boundary\r\n"
+    sent = await bot.send_document(
+        USER, content, filename="kindbreak-export.zip", caption="Your data", reply_markup=yes_no()
+    )
+    assert sent.document is not None and sent.caption == "Your data"
+    assert (sent.document.file_name, sent.document.mime_type) == (
+        "kindbreak-export.zip",
+        "application/zip",
+    )
+    assert sent.document.file_size == len(content)
+    msg = emu.last_message(USER)
+    assert msg is not None and msg.document == content and msg.file_name == "kindbreak-export.zip"
+    assert msg.text == "Your data" and msg.photo is None
+    file = await bot.get_file(sent.document.file_id)
+    assert bytes(await file.download_as_bytearray()) == content
+    again = await bot.send_document(USER, sent.document.file_id)
+    assert emu.chat_messages(USER)[-1].document == content and again.caption is None
+    with pytest.raises(BadRequest, match="Wrong file identifier"):
+        await bot.send_document(USER, "not-a-file-id")
+    with pytest.raises(BadRequest, match="File must be non-empty"):
+        await bot.send_document(USER, b"", filename="empty.txt")
+    edited = await bot.edit_message_caption(
+        chat_id=USER, message_id=sent.message_id, caption="Again"
+    )
+    assert not isinstance(edited, bool) and edited.caption == "Again"
+
+
+async def test_send_document_is_checked_against_the_description(
+    checked: BotApiEmulator, checked_bot: Bot
+) -> None:
+    await checked_bot.send_document(USER, b"a,b\r\n1,2\r\n", filename="ratings.csv", caption="x")
+    assert checked.violations == []
+    assert checked.last_message(USER) is not None
+    with pytest.raises(BadRequest):
+        await checked_bot.send_document(USER, b"data", caption="x" * 1025)
+    assert checked.violations and checked.violations[-1][0] == "sendDocument"

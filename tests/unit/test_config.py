@@ -125,3 +125,13 @@ def test_configured_logging_never_shows_the_token(caplog: pytest.LogCaptureFixtu
     finally:
         for handler in root.handlers:
             handler.filters = before.get(id(handler), [])
+
+
+def test_retention_is_six_or_twelve_months_or_unset() -> None:
+    assert load_settings({}).retention_months is None
+    assert load_settings({"RETENTION_MONTHS": ""}).retention_months is None
+    assert load_settings({"RETENTION_MONTHS": "6"}).retention_months == 6
+    assert load_settings({"RETENTION_MONTHS": " 12 "}).retention_months == 12
+    for bad in ("3", "six", "-6", "24"):
+        with pytest.raises(ConfigError, match=r"^RETENTION_MONTHS must be 6 or 12"):
+            load_settings({"RETENTION_MONTHS": bad})

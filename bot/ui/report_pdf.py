@@ -1,0 +1,186 @@
+"""The 30-day report as a PDF, to bring to a therapist: the chart, the figures, notes if chosen.
+
+Drawn with matplotlib's PDF backend (no pyplot, no global state), so it is safe in a
+worker thread. Pure: plain values in, PDF bytes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfPages
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+
+from bot.core.records import BreakEntry, RatingEntry
+from bot.core.stats import PeriodSummary, local_date
+from bot.ui.summary import tag_label
+from bot.ui.summary_text import date_label, number
+from bot.ui.texts import t
+
+A4 = (8.27, 11.69)  # inches, portrait
+WRAP = 88  # characters per line of body text
+LINES_PER_PAGE = 52
+INK = "#1A1A1A"
+MUTED = "#5C5C5C"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the report shows: its title, the figures, the chart and (if chosen) notes."""
+
+    title: str
+    subtitle: str
+    figures: tuple[str, ...]
+    chart_png: bytes | None
+    notes_heading: str | None = None
+    notes: tuple[str, ...] = ()
+    footer: str = ""
+
+
+def report_figures(summary: PeriodSummary, language: str | None) -> tuple[str, ...]:
+    """The report's figures as short lines: ratings, average, range, change, breaks, feelings."""
+    lang = language
+    if summary.count == 0:
+        return (t("report.no_ratings", lang),)
+    lines = [
+        t("report.ratings", lang, count=summary.count, days=summary.days_with_ratings),
+        t("report.average", lang, mean=number(summary.mean or 0.0, lang)),
+        t("report.range", lang, low=summary.min, high=summary.max),
+    ]
+    if summary.change_from_previous is not None:
+        change = summary.change_from_previous
+        sign = "+" if change > 0 else ("−" if change < 0 else "±")
+        lines.append(t("report.change", lang, change=f"{sign}{number(abs(change), lang)}"))
+    lines.append(
+        t("report.breaks", lang, taken=summary.breaks_taken, completed=summary.breaks_completed)
+    )
+    if summary.average_break_change is not None:
+        change = summary.average_break_change
+        sign = "+" if change > 0 else ("−" if change < 0 else "±")
+        lines.append(t("report.break_effect", lang, change=f"{sign}{number(abs(change), lang)}"))
+    if summary.top_tags:
+        tags = ", ".join(f"{tag_label(tag, lang)} ({count})" for tag, count in summary.top_tags)
+        lines.append(t("report.feelings", lang, tags=tags))
+    return tuple(lines)
+
+
+def report_subtitle(summary: PeriodSummary, language: str | None) -> str:
+    """The period covered, e.g. "Sat 26 Sep – Sun 25 Oct"."""
+    return t(
+        "report.period",
+        language,
+        start=date_label(summary.start, language),
+        end=date_label(summary.end, language),
+    )
+
+
+def note_lines(
+    summary: PeriodSummary,
+    ratings: Sequence[RatingEntry],
+    breaks: Sequence[BreakEntry],
+    zone: ZoneInfo,
+    language: str | None,
+) -> tuple[str, ...]:
+    """The notes of the period, oldest first: those of ratings and what weighed in breaks."""
+    in_period = [
+        (
+            r.at,
+            t("report.note", language, at=_when(r.at, zone, language), value=r.value, note=r.note),
+        )
+        for r in ratings
+        if r.note and summary.start <= local_date(r.at, zone.key) <= summary.end
+    ]
+    unrated = t("report.unrated", language)
+    in_period += [
+        (
+            b.started_at,
+            t(
+                "report.break_note",
+                language,
+                at=_when(b.started_at, zone, language),
+                before=unrated if b.mood_before is None else b.mood_before,
+                after=unrated if b.mood_after is None else b.mood_after,
+                note=b.difficulty,
+            ),
+        )
+        for b in breaks
+        if b.difficulty and summary.start <= local_date(b.started_at, zone.key) <= summary.end
+    ]
+    return tuple(line for _at, line in sorted(in_period, key=lambda pair: pair[0]))
+
+
+def _when(at: dt.datetime, zone: ZoneInfo, language: str | None) -> str:
+    local = at.astimezone(zone)
+    return f"{date_label(local.date(), language)} {local:%H:%M}"
+
+
+def compose_report(
+    summary: PeriodSummary,
+    *,
+    chart_png: bytes | None,
+    notes: Sequence[str] = (),
+    language: str | None = None,
+) -> Report:
+    """The report's content; ``notes`` only when the person chose to include them."""
+    return Report(
+        title=t("report.title", language),
+        subtitle=report_subtitle(summary, language),
+        figures=report_figures(summary, language),
+        chart_png=chart_png,
+        notes_heading=t("report.notes_heading", language) if notes else None,
+        notes=tuple(notes),
+        footer=t("report.footer", language),
+    )
+
+
+def _wrapped(lines: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out.extend(textwrap.wrap(line, WRAP, subsequent_indent="   ") or [""])
+    return out
+
+
+def _first_page(report: Report) -> Figure:
+    figure = Figure(figsize=A4)
+    FigureCanvasPdf(figure)
+    figure.text(0.08, 0.94, report.title, fontsize=20, color=INK, weight="bold")
+    figure.text(0.08, 0.915, report.subtitle, fontsize=11, color=MUTED)
+    if report.chart_png is not None:
+        axes = figure.add_axes((0.06, 0.52, 0.88, 0.37))
+        axes.imshow(imread(io.BytesIO(report.chart_png), format="png"))
+        axes.set_axis_off()
+    top = 0.48 if report.chart_png is not None else 0.87
+    for index, line in enumerate(_wrapped(report.figures)):
+        figure.text(0.08, top - index * 0.026, line, fontsize=11, color=INK)
+    figure.text(0.08, 0.04, report.footer, fontsize=8, color=MUTED, wrap=True)
+    return figure
+
+
+def _note_pages(report: Report) -> list[Figure]:
+    lines = _wrapped(report.notes)
+    pages: list[Figure] = []
+    for start in range(0, len(lines), LINES_PER_PAGE):
+        figure = Figure(figsize=A4)
+        FigureCanvasPdf(figure)
+        if start == 0 and report.notes_heading:
+            figure.text(0.08, 0.94, report.notes_heading, fontsize=14, color=INK, weight="bold")
+        for index, line in enumerate(lines[start : start + LINES_PER_PAGE]):
+            figure.text(0.08, 0.90 - index * 0.0165, line, fontsize=9.5, color=INK)
+        pages.append(figure)
+    return pages
+
+
+def render_report(report: Report) -> bytes:
+    """The report as PDF bytes: a first page with chart and figures, then the notes."""
+    buffer = io.BytesIO()
+    metadata = {"Title": report.title, "Creator": "Kindbreak", "Producer": "Kindbreak"}
+    with PdfPages(buffer, metadata=metadata) as pdf:
+        for figure in (_first_page(report), *_note_pages(report)):
+            pdf.savefig(figure)
+    return buffer.getvalue()
