@@ -95,7 +95,7 @@ def train(c: float, threshold: float, floor: float) -> dict[str, Any]:
 def main() -> None:
     """Train and write the weights file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=32.0, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
     parser.add_argument("--threshold", type=float, default=0.35, help="crisis head threshold")
     parser.add_argument("--floor", type=float, default=40.0, help="least vector length")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)

@@ -175,7 +175,7 @@ async def test_times_by_button_and_by_typing(harness: Harness) -> None:
     _toast, screen = await press(h, "08:00")
     assert "Check-in times: 08:00, 08:30, 14:00 and 21:00" in screen.text
 
-    reply = await h.say(USER, "whenever I wake up")
+    reply = await h.say(USER, "sometime after breakfast")
     assert "couldn't read that as a time" in reply.text
     reply = await h.say(USER, "I want to die")  # words of distress are never just re-asked
     assert reply.text.endswith("Are you safe right now?")

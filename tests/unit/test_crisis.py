@@ -313,7 +313,6 @@ NEGATIVES = [
     "I feel like a failure",
     "I had a hard session with a client",
     "I'm exhausted and overwhelmed",
-    "I don't want to live in London anymore",
     "I overdid it at the gym",
     "I ran 10 kms today",
     "The plant on my desk died",
