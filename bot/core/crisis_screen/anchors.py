@@ -14,14 +14,15 @@ it, and looked up in words with ``EDGE`` inserted at each of their word boundari
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from bot.core.crisis_screen.requirements import EDGE, LONGEST, Alternative, Requirement
-
-_MAX_MERGED = 6  # with more candidate alternatives than this, the whole pattern is run
+from bot.core.crisis_screen.starts import Passages, first_literals
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,28 +51,68 @@ class Anchored:
             compiled = self._compiled[index] = re.compile(rf"\b(?:{source}){self.suffix}")
         return compiled
 
-    def finditer(self, text: str, candidates: list[int] | None) -> Iterator[re.Match[str]]:
-        """The pattern's matches in the text, trying only the candidate alternatives."""
+    @cached_property
+    def firsts(self) -> tuple[tuple[str, ...] | None, ...]:
+        """Per alternative, the literals its every match starts with (None if unknown)."""
+        return tuple(first_literals(alt.source) for alt in self.alternatives)
+
+    def matches(self, passages: Passages, candidates: list[int] | None) -> Iterator[re.Match[str]]:
+        """The pattern's matches in each passage, as ``finditer`` on each would find them.
+
+        Only the candidate alternatives are tried, each only where its matches can start,
+        and their matches are merged exactly as the alternation would merge them.
+        """
         if not candidates:
             return iter(())
-        if len(candidates) > _MAX_MERGED:
-            return self.pattern.finditer(text)
-        return _merged([self._one(index) for index in candidates], text)
+        return _merged([self._next(index, passages) for index in candidates])
 
-    def search(self, text: str, candidates: list[int] | None) -> re.Match[str] | None:
-        """The pattern's first match in the text, or None if no candidate could match."""
-        return self.pattern.search(text) if candidates else None
+    def _next(self, index: int, passages: Passages) -> _Next:
+        pattern, firsts = self._one(index), self.firsts[index]
+        if firsts is None:
+            return _scanned(pattern, passages)
+        return _tried(pattern, passages, passages.places(firsts))
 
 
-def _merged(patterns: list[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
-    """What finditer of the alternation of these (never empty-matching) patterns yields."""
-    upcoming = [pattern.search(text) for pattern in patterns]
+_Next = Callable[[int], "re.Match[str] | None"]
+
+
+def _tried(pattern: re.Pattern[str], passages: Passages, places: list[int]) -> _Next:
+    """The first match at or after a position, trying the pattern at the given places only."""
+    text, end = passages.text, passages.end
+
+    def next_match(position: int) -> re.Match[str] | None:
+        for at in islice(places, bisect_left(places, position), None):
+            match = pattern.match(text, at, end(at))
+            if match is not None:
+                return match
+        return None
+
+    return next_match
+
+
+def _scanned(pattern: re.Pattern[str], passages: Passages) -> _Next:
+    """The first match at or after a position, searching passage by passage."""
+    text, starts, ends = passages.text, passages.starts, passages.ends
+
+    def next_match(position: int) -> re.Match[str] | None:
+        for number in range(passages.index(position), len(starts)):
+            match = pattern.search(text, max(position, starts[number]), ends[number])
+            if match is not None:
+                return match
+        return None
+
+    return next_match
+
+
+def _merged(nexts: list[_Next]) -> Iterator[re.Match[str]]:
+    """What finditer of the alternation of (never empty-matching) alternatives yields."""
+    upcoming = [next_match(0) for next_match in nexts]
     position = 0
     while True:
         best: re.Match[str] | None = None
         for index, match in enumerate(upcoming):
             if match is not None and match.start() < position:
-                match = upcoming[index] = patterns[index].search(text, position)
+                match = upcoming[index] = nexts[index](position)
             if match is not None and (best is None or match.start() < best.start()):
                 best = match
         if best is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 # The parser behind ``re.compile`` (private, but part of every CPython since 3.11).
 _PARSER: Any = importlib.import_module("re._parser")
+PARSER: Any = _PARSER
 _REPEATS = frozenset({_PARSER.MAX_REPEAT, _PARSER.MIN_REPEAT, _PARSER.POSSESSIVE_REPEAT})
 _ZERO_WIDTH = frozenset({_PARSER.AT, _PARSER.ASSERT, _PARSER.ASSERT_NOT})
 EDGE = "\x00"
