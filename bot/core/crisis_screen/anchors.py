@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
+from itertools import repeat
 
 from bot.core.crisis_screen.requirements import EDGE, LONGEST, Alternative, Requirement
-from bot.core.crisis_screen.starts import Passages, first_literals
+from bot.core.crisis_screen.starts import Anchor, Passages, anchor_of
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,54 +48,70 @@ class Anchored:
         compiled = self._compiled.get(index)
         if compiled is None:
             source = self.alternatives[index].source
-            compiled = self._compiled[index] = re.compile(rf"\b(?:{source}){self.suffix}")
+            # with MULTILINE, "$" also holds before the newline that ends a passage
+            compiled = re.compile(rf"\b(?:{source}){self.suffix}", re.MULTILINE)
+            self._compiled[index] = compiled
         return compiled
 
     @cached_property
-    def firsts(self) -> tuple[tuple[str, ...] | None, ...]:
-        """Per alternative, the literals its every match starts with (None if unknown)."""
-        return tuple(first_literals(alt.source) for alt in self.alternatives)
+    def anchors(self) -> tuple[Anchor, ...]:
+        """Per alternative, how to find where it may match."""
+        return tuple(anchor_of(alt.source) for alt in self.alternatives)
 
-    def matches(self, passages: Passages, candidates: list[int] | None) -> Iterator[re.Match[str]]:
+    def matches(
+        self,
+        passages: Passages,
+        candidates: list[int] | None,
+        within: AbstractSet[int] | None = None,
+    ) -> Iterator[re.Match[str]]:
         """The pattern's matches in each passage, as ``finditer`` on each would find them.
 
         Only the candidate alternatives are tried, each only where its matches can start,
-        and their matches are merged exactly as the alternation would merge them.
+        and their matches are merged exactly as the alternation would merge them. Given
+        ``within`` (passage numbers), matches in other passages may be left out.
         """
         if not candidates:
             return iter(())
-        return _merged([self._next(index, passages) for index in candidates])
+        return _merged([self._next(index, passages, within) for index in candidates])
 
-    def _next(self, index: int, passages: Passages) -> _Next:
-        pattern, firsts = self._one(index), self.firsts[index]
-        if firsts is None:
-            return _scanned(pattern, passages)
-        return _tried(pattern, passages, passages.places(firsts))
+    def _next(self, index: int, passages: Passages, within: AbstractSet[int] | None) -> _Next:
+        pattern, places = self._one(index), passages.places(self.anchors[index])
+        if places is None:
+            return _scanned(pattern, passages, within)
+        return _tried(pattern, passages.text, places)
 
 
 _Next = Callable[[int], "re.Match[str] | None"]
 
 
-def _tried(pattern: re.Pattern[str], passages: Passages, places: list[int]) -> _Next:
-    """The first match at or after a position, trying the pattern at the given places only."""
-    text, end = passages.text, passages.end
+def _tried(pattern: re.Pattern[str], text: str, places: list[int]) -> _Next:
+    """The first match at or after a position, trying the pattern at the given places only.
+
+    No lexicon pattern matches a newline, and with MULTILINE its "$" holds before one, so
+    a match tried in the joined text is the one tried in its passage alone.
+    """
+    match = pattern.match
 
     def next_match(position: int) -> re.Match[str] | None:
-        for at in islice(places, bisect_left(places, position), None):
-            match = pattern.match(text, at, end(at))
-            if match is not None:
-                return match
+        first = bisect_left(places, position)
+        for found in map(match, repeat(text, len(places) - first), places[first:]):
+            if found is not None:
+                return found
         return None
 
     return next_match
 
 
-def _scanned(pattern: re.Pattern[str], passages: Passages) -> _Next:
+def _scanned(
+    pattern: re.Pattern[str], passages: Passages, within: AbstractSet[int] | None
+) -> _Next:
     """The first match at or after a position, searching passage by passage."""
     text, starts, ends = passages.text, passages.starts, passages.ends
 
     def next_match(position: int) -> re.Match[str] | None:
         for number in range(passages.index(position), len(starts)):
+            if within is not None and number not in within:
+                continue
             match = pattern.search(text, max(position, starts[number]), ends[number])
             if match is not None:
                 return match

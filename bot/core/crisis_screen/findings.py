@@ -65,8 +65,8 @@ class _Message:
         found.categories.add(category)
         found.sentences.setdefault(category, set()).add(self.sentence_of(position))
 
-    def matches(self, pattern: Anchored) -> Iterator[re.Match[str]]:
-        return pattern.matches(self.passages, self.candidates.get(pattern))
+    def matches(self, pattern: Anchored, within: set[int] | None = None) -> Iterator[re.Match[str]]:
+        return pattern.matches(self.passages, self.candidates.get(pattern), within)
 
     def passage_of(self, position: int) -> tuple[str, int]:
         """The text of the passage holding a position, and where it starts."""
@@ -162,19 +162,21 @@ def _near(a: set[int], b: set[int]) -> bool:
     return any(abs(x - y) <= 1 for x in a for y in b)
 
 
-def _sentences(pattern: Anchored, message: _Message) -> list[set[int]]:
-    """Per passage, the sentences in which the pattern matches."""
+def _sentences(pattern: Anchored, message: _Message, within: set[int]) -> list[set[int]]:
+    """Per passage (of those ``within``; others may be empty), the sentences it matches in."""
     out: list[set[int]] = [set() for _ in message.found]
-    for match in message.matches(pattern):
+    for match in message.matches(pattern, within):
         out[message.passages.index(match.start())].add(message.sentence_of(match.start()))
     return out
 
 
 def _timed(message: _Message, lexicon: Lexicon) -> None:
     """Intent with a time: a set date is a plan, tonight or right now is an attempt."""
-    if not any(TIMED & found.categories for found in message.found):
+    within = {number for number, found in enumerate(message.found) if TIMED & found.categories}
+    if not within:
         return
-    imminent_at, when_at = _sentences(lexicon.imminent, message), _sentences(lexicon.when, message)
+    imminent_at = _sentences(lexicon.imminent, message, within)
+    when_at = _sentences(lexicon.when, message, within)
     for found, imminent, when in zip(message.found, imminent_at, when_at, strict=True):
         when |= imminent
         for category in TIMED & found.categories:

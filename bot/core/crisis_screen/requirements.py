@@ -21,7 +21,7 @@ _ZERO_WIDTH = frozenset({_PARSER.AT, _PARSER.ASSERT, _PARSER.ASSERT_NOT})
 EDGE = "\x00"
 LONGEST = 8  # longer literals are cut to their first characters (still required)
 # Words so common that a requirement made only of them selects almost nothing.
-_COMMON = frozenset(
+COMMON = frozenset(
     [
         "i",
         "im",
@@ -80,7 +80,7 @@ def _mark(literal: str, start: bool, end: bool) -> str:
 def _score(requirement: Requirement) -> tuple[int, int]:
     def one(literal: str) -> int:
         core = literal.strip(EDGE)
-        return len(core) + 2 * (len(literal) - len(core)) - 6 * (core in _COMMON)
+        return len(core) + 2 * (len(literal) - len(core)) - 6 * (core in COMMON)
 
     return min(map(one, requirement)), -len(requirement)
 

@@ -8,11 +8,13 @@ standard library's own parse of the alternative, like its requirements.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate, compress
 from typing import Any
 
-from bot.core.crisis_screen.requirements import LONGEST, PARSER
+from bot.core.crisis_screen.requirements import COMMON, EDGE, LONGEST, PARSER, requirements
 
 _REPEATS = frozenset({PARSER.MAX_REPEAT, PARSER.MIN_REPEAT, PARSER.POSSESSIVE_REPEAT})
 _ZERO_WIDTH = frozenset({PARSER.AT, PARSER.ASSERT, PARSER.ASSERT_NOT})
@@ -36,7 +38,10 @@ def _literal_run(items: list[tuple[Any, Any]]) -> str:
 
 
 def _first(items: list[tuple[Any, Any]], state: Any) -> set[str] | None:
-    """Literals one of which every (non-empty) match of the sequence starts with, or None."""
+    """Literals one of which every (non-empty) match of the sequence starts with, or None.
+
+    "" stands for a word character not known in advance (``\\w``, ``\\d``).
+    """
     out: set[str] = set()
     for index, item in enumerate(items):
         op, value = item
@@ -53,6 +58,8 @@ def _first(items: list[tuple[Any, Any]], state: Any) -> set[str] | None:
         elif op is PARSER.BRANCH:
             branches = [_first(list(body), state) for body in value[1]]
             found = None if None in branches else set().union(*(b for b in branches if b))
+        elif (op is PARSER.IN and value in _WORD_CLASSES) or item in _WORD_CLASSES[0]:
+            found = {""}
         else:
             return None
         if found is None:
@@ -63,19 +70,67 @@ def _first(items: list[tuple[Any, Any]], state: Any) -> set[str] | None:
     return None
 
 
-def first_literals(source: str) -> tuple[str, ...] | None:
-    """The shortest set of literals every match of ``source`` starts with (None if unknown).
+_WORD_CLASSES = (
+    [(PARSER.CATEGORY, PARSER.CATEGORY_WORD)],
+    [(PARSER.CATEGORY, PARSER.CATEGORY_DIGIT)],
+)
 
-    Each begins with a word character, so a match after a word boundary begins a word.
+
+def _frequency(literal: str) -> float:
+    """A rough count of a literal's occurrences (as a word's start) in a long message."""
+    if literal in COMMON:
+        return 40.0
+    return (80.0, 25.0, 8.0, 3.0)[len(literal) - 1] if len(literal) <= 4 else 1.5
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an alternative's matches can start.
+
+    ``firsts``: literals every match starts with. ``inside``: literals one of which occurs
+    in the first ``width`` characters of every match (which starts a word), if cheaper.
     """
+
+    firsts: tuple[str, ...] | None
+    inside: tuple[str, ...] | None = None
+    width: int = 0
+
+
+def _inside(items: list[tuple[Any, Any]], state: Any) -> tuple[float, tuple[str, ...], int] | None:
+    """The rarest literals one of which every match holds near its start, and how near."""
+    best: tuple[float, tuple[str, ...], int] | None = None
+    width = 0
+    for item in items:
+        width += PARSER.SubPattern(state, [item]).getwidth()[1]
+        if width > _WIDEST:
+            break
+        for requirement in requirements([item]):
+            literals = tuple(sorted(requirement))
+            cost = sum(map(_frequency, literals)) * (1 + width / 5)
+            if best is None or cost < best[0]:
+                best = (cost, literals, width)
+    return best
+
+
+_WIDEST = 60  # an anchor further into a match than this is not used
+
+
+def anchor_of(source: str) -> Anchor:
+    """How to find the places where an alternative may match."""
     parsed = PARSER.parse(source)
     if parsed.state.flags & ~PARSER.SRE_FLAG_UNICODE:
-        return None
-    found = _first(list(parsed.data), parsed.state)
-    if not found or not all(literal and _is_word(literal[0]) for literal in found):
-        return None
+        return Anchor(None)
+    items = list(parsed.data)
+    found = _first(items, parsed.state)
+    if not found or not all(not literal or _is_word(literal[0]) for literal in found):
+        return Anchor(None)
     # a literal that begins with another one adds no place to try
-    return tuple(sorted(a for a in found if not any(b != a and a.startswith(b) for b in found)))
+    firsts = tuple(sorted(a for a in found if not any(b != a and a.startswith(b) for b in found)))
+    inside = _inside(items, parsed.state)
+    cost = float("inf") if "" in firsts else sum(map(_frequency, firsts))
+    if inside is not None and inside[0] < cost:
+        return Anchor(None if "" in firsts else firsts, inside[1], inside[2])
+    return Anchor(None if "" in firsts else firsts)
 
 
 @dataclass(frozen=True)
@@ -86,6 +141,8 @@ class Passages:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     spaced: bool  # every word that follows a non-word character follows a space or newline
+    _literals: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _places: dict[Anchor, list[int] | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, passages: list[str], spaced: bool) -> Passages:
@@ -102,31 +159,60 @@ class Passages:
         """The number of the passage holding a position."""
         return bisect_right(self.starts, position) - 1
 
-    def end(self, position: int) -> int:
-        """Where the passage holding a position ends."""
-        return self.ends[bisect_right(self.starts, position) - 1]
+    def places(self, anchor: Anchor) -> list[int] | None:
+        """Where an alternative may match (None: anywhere)."""
+        if anchor in self._places:
+            return self._places[anchor]
+        at: list[int] | None = None
+        if self.spaced and anchor.inside is not None:
+            at = self._near(anchor.inside, anchor.width)
+        elif anchor.firsts is not None:
+            at = self._find(anchor.firsts)
+        self._places[anchor] = at
+        return at
 
-    def places(self, literals: tuple[str, ...]) -> list[int]:
-        """Where a word beginning with one of the literals begins (and, unless ``spaced``,
-        every other place one of them occurs)."""
-        text, find = self.text, self.text.find
-        found: list[int] = []
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        tokens = self.text.replace("\n", " ").split(" ")
+        return list(compress(accumulate((len(t) + 1 for t in tokens), initial=0), tokens))
+
+    def _near(self, literals: tuple[str, ...], width: int) -> list[int]:
+        """Where words begin that are at most ``width`` characters before a literal."""
+        find, starts = self.text.find, self._word_starts
+        found: set[int] = set()
         for literal in literals:
-            if self.spaced:
-                if text.startswith(literal):
-                    found.append(0)
-                for needle in (" " + literal, "\n" + literal):
-                    at = find(needle)
-                    while at >= 0:
-                        found.append(at + 1)
-                        at = find(needle, at + 1)
-            else:
-                at = find(literal)
+            plain = literal.strip(EDGE)
+            at = find(plain)
+            while at >= 0:
+                found.update(starts[bisect_left(starts, at - width) : bisect_right(starts, at)])
+                at = find(plain, at + 1)
+        return sorted(found)
+
+    def _find(self, literals: tuple[str, ...]) -> list[int]:
+        if len(literals) == 1:
+            return self._starting(literals[0])
+        return sorted(set().union(*map(self._starting, literals)))
+
+    def _starting(self, literal: str) -> list[int]:
+        """Where a word beginning with the literal begins (unless ``spaced``: where it occurs)."""
+        found = self._literals.get(literal)
+        if found is not None:
+            return found
+        text, find = self.text, self.text.find
+        found = []
+        if self.spaced:
+            if text.startswith(literal):
+                found.append(0)
+            for needle in (" " + literal, "\n" + literal):
+                at = find(needle)
                 while at >= 0:
-                    found.append(at)
-                    at = find(literal, at + 1)
-        if len(literals) > 1:
-            found = sorted(set(found))
-        else:
+                    found.append(at + 1)
+                    at = find(needle, at + 1)
             found.sort()
+        else:
+            at = find(literal)
+            while at >= 0:
+                found.append(at)
+                at = find(literal, at + 1)
+        self._literals[literal] = found
         return found
