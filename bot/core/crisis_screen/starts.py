@@ -9,9 +9,10 @@ standard library's own parse of the alternative, like its requirements.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, compress
+from itertools import accumulate, chain, compress
 from typing import Any
 
 from bot.core.crisis_screen.requirements import COMMON, EDGE, LONGEST, PARSER, requirements
@@ -113,6 +114,7 @@ def _inside(items: list[tuple[Any, Any]], state: Any) -> tuple[float, tuple[str,
 
 
 _WIDEST = 60  # an anchor further into a match than this is not used
+_SCANNED_BELOW = 400  # characters; shorter texts are searched, not looked up
 
 
 def anchor_of(source: str) -> Anchor:
@@ -164,7 +166,9 @@ class Passages:
         if anchor in self._places:
             return self._places[anchor]
         at: list[int] | None = None
-        if self.spaced and anchor.inside is not None:
+        if len(self.text) < _SCANNED_BELOW:
+            pass  # searching a short text costs less than finding places in it
+        elif self.spaced and anchor.inside is not None:
             at = self._near(anchor.inside, anchor.width)
         elif anchor.firsts is not None:
             at = self._find(anchor.firsts)
@@ -172,13 +176,18 @@ class Passages:
         return at
 
     @cached_property
-    def _word_starts(self) -> list[int]:
+    def _words(self) -> tuple[list[int], list[str], dict[str, list[int]]]:
+        """Where words begin; the distinct words, sorted; where each one begins."""
         tokens = self.text.replace("\n", " ").split(" ")
-        return list(compress(accumulate((len(t) + 1 for t in tokens), initial=0), tokens))
+        starts = list(compress(accumulate((len(t) + 1 for t in tokens), initial=0), tokens))
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for token, start in zip(filter(None, tokens), starts, strict=True):
+            positions[token].append(start)
+        return starts, sorted(positions), positions
 
     def _near(self, literals: tuple[str, ...], width: int) -> list[int]:
         """Where words begin that are at most ``width`` characters before a literal."""
-        find, starts = self.text.find, self._word_starts
+        find, starts = self.text.find, self._words[0]
         found: set[int] = set()
         for literal in literals:
             plain = literal.strip(EDGE)
@@ -200,7 +209,14 @@ class Passages:
             return found
         text, find = self.text, self.text.find
         found = []
-        if self.spaced:
+        if self.spaced and " " not in literal and "\n" not in literal:
+            _, words, positions = self._words
+            first, last = bisect_left(words, literal), bisect_left(words, literal + "\uffff")
+            if last - first == 1:
+                found = positions[words[first]]
+            elif last > first:
+                found = sorted(chain.from_iterable(map(positions.__getitem__, words[first:last])))
+        elif self.spaced:
             if text.startswith(literal):
                 found.append(0)
             for needle in (" " + literal, "\n" + literal):
