@@ -197,7 +197,7 @@ def listed_passages(passages: list[str]) -> list[Findings]:
     masked = _masked(joined, lexicon, candidates)
     if masked != joined.text:
         candidates = lexicon.index.narrowed(candidates, masked)
-        joined = replace(joined, text=masked)
+        joined = joined.blanked(masked)
     starts = [m.end() for m in _SENTENCE.finditer(masked)]
     message = _Message(joined, candidates, starts, [Findings() for _ in passages])
     for category in lexicon.categories:

@@ -157,6 +157,14 @@ class Passages:
             position += 1
         return cls("\n".join(passages), tuple(starts), tuple(ends), spaced)
 
+    def blanked(self, text: str) -> Passages:
+        """The passages with whole words blanked out: the places found so far still hold
+        every place (and some more, which is harmless: a match is tried there in vain)."""
+        out = Passages(text, self.starts, self.ends, self.spaced, self._literals, self._places)
+        if "_words" in self.__dict__:
+            out.__dict__["_words"] = self._words
+        return out
+
     def index(self, position: int) -> int:
         """The number of the passage holding a position."""
         return bisect_right(self.starts, position) - 1
@@ -179,7 +187,8 @@ class Passages:
     def _words(self) -> tuple[list[int], list[str], dict[str, list[int]]]:
         """Where words begin; the distinct words, sorted; where each one begins."""
         tokens = self.text.replace("\n", " ").split(" ")
-        starts = list(compress(accumulate((len(t) + 1 for t in tokens), initial=0), tokens))
+        lengths = map((1).__add__, map(len, tokens))
+        starts = list(compress(accumulate(lengths, initial=0), tokens))
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for token, start in zip(filter(None, tokens), starts, strict=True):
             positions[token].append(start)
