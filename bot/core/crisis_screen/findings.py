@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bot.core.crisis_screen.anchors import Anchored
 from bot.core.crisis_screen.lexicon import Category, Context, Lexicon, load_lexicon
@@ -20,8 +20,7 @@ from bot.core.crisis_screen.starts import Passages
 _DENIAL_WINDOW = 60
 _SENTENCE = re.compile(r" \. ")
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|my|myself|mine)\b")
-# Where a word may follow something other than a space (never in normalised text).
-_UNSPACED = re.compile(r"[^a-z0-9 ,.\n]|[,.][a-z0-9]")
+_NORMALISED = b"abcdefghijklmnopqrstuvwxyz0123456789 ,.\n"
 # Categories that say what the writer intends; with a time they become a plan with a date.
 INTENT = frozenset({"ideation", "plan_means", "goodbye"})
 TIMED = INTENT | {"self_harm", "passive", "vague"}
@@ -187,12 +186,21 @@ def _timed(message: _Message, lexicon: Lexicon) -> None:
                 found.categories.add("attempt")
 
 
+def _spaced(text: str) -> bool:
+    """Whether every word that follows a non-word character follows a space or newline
+    (as in all normalised text: its only other non-word characters are spaced "," and ".")."""
+    if not text.isascii() or text.encode().translate(None, _NORMALISED):
+        return False
+    return all(
+        text.count(mark) == text.count(mark + " ") + text.count(mark + "\n") + text.endswith(mark)
+        for mark in ",."
+    )
+
+
 def listed_passages(passages: list[str]) -> list[Findings]:
     """What the lexicon finds in each prepared passage, as if each were matched alone."""
     lexicon = load_lexicon()
-    joined = Passages.of(passages, spaced=True)
-    if _UNSPACED.search(joined.text):
-        joined = replace(joined, spaced=False)
+    joined = Passages.of(passages, spaced=_spaced("\n".join(passages)))
     candidates = lexicon.index.candidates(joined.text)
     masked = _masked(joined, lexicon, candidates)
     if masked != joined.text:
