@@ -33,6 +33,7 @@ class Anchored:
     suffix: str
     alternatives: tuple[Alternative, ...]
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _anchors: dict[int, Anchor] = field(default_factory=dict, repr=False)
 
     @cached_property
     def needs(self) -> tuple[tuple[Requirement, ...], ...]:
@@ -53,10 +54,12 @@ class Anchored:
             self._compiled[index] = compiled
         return compiled
 
-    @cached_property
-    def anchors(self) -> tuple[Anchor, ...]:
-        """Per alternative, how to find where it may match."""
-        return tuple(anchor_of(alt.source) for alt in self.alternatives)
+    def anchor(self, index: int) -> Anchor:
+        """How to find where an alternative may match (worked out on first need)."""
+        found = self._anchors.get(index)
+        if found is None:
+            found = self._anchors[index] = anchor_of(self.alternatives[index].source)
+        return found
 
     def matches(
         self,
@@ -75,7 +78,7 @@ class Anchored:
         return _merged([self._next(index, passages, within) for index in candidates])
 
     def _next(self, index: int, passages: Passages, within: AbstractSet[int] | None) -> _Next:
-        pattern, places = self._one(index), passages.places(self.anchors[index])
+        pattern, places = self._one(index), passages.places(self, index)
         if places is None:
             return _scanned(pattern, passages, within)
         return _tried(pattern, passages.text, places)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, chain, compress
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core.crisis_screen.requirements import COMMON, EDGE, LONGEST, PARSER, requirements
 
@@ -135,6 +135,10 @@ def anchor_of(source: str) -> Anchor:
     return Anchor(None if "" in firsts else firsts)
 
 
+class _HasAnchors(Protocol):
+    def anchor(self, index: int) -> Anchor: ...
+
+
 @dataclass(frozen=True)
 class Passages:
     """Passages joined by newlines (which no lexicon pattern matches), with their spans."""
@@ -169,14 +173,15 @@ class Passages:
         """The number of the passage holding a position."""
         return bisect_right(self.starts, position) - 1
 
-    def places(self, anchor: Anchor) -> list[int] | None:
-        """Where an alternative may match (None: anywhere)."""
+    def places(self, pattern: _HasAnchors, index: int) -> list[int] | None:
+        """Where an alternative of a pattern may match (None: anywhere)."""
+        if len(self.text) < _SCANNED_BELOW:
+            return None  # searching a short text costs less than finding places in it
+        anchor = pattern.anchor(index)
         if anchor in self._places:
             return self._places[anchor]
         at: list[int] | None = None
-        if len(self.text) < _SCANNED_BELOW:
-            pass  # searching a short text costs less than finding places in it
-        elif self.spaced and anchor.inside is not None:
+        if self.spaced and anchor.inside is not None:
             at = self._near(anchor.inside, anchor.width)
         elif anchor.firsts is not None:
             at = self._find(anchor.firsts)
