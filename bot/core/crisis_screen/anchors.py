@@ -24,6 +24,8 @@ from itertools import repeat
 from bot.core.crisis_screen.requirements import EDGE, LONGEST, Alternative, Requirement
 from bot.core.crisis_screen.starts import Anchor, Passages, anchor_of
 
+_MAX_MERGED = 6  # in a short text, with more candidate alternatives the whole pattern is run
+
 
 @dataclass(frozen=True, eq=False)
 class Anchored:
@@ -75,7 +77,17 @@ class Anchored:
         """
         if not candidates:
             return iter(())
+        if len(candidates) > _MAX_MERGED and passages.short:
+            return self._whole(passages, within)
         return _merged([self._next(index, passages, within) for index in candidates])
+
+    def _whole(
+        self, passages: Passages, within: AbstractSet[int] | None
+    ) -> Iterator[re.Match[str]]:
+        """The whole alternation's matches, passage by passage."""
+        for number, (start, end) in enumerate(zip(passages.starts, passages.ends, strict=True)):
+            if within is None or number in within:
+                yield from self.pattern.finditer(passages.text, start, end)
 
     def _next(self, index: int, passages: Passages, within: AbstractSet[int] | None) -> _Next:
         pattern, places = self._one(index), passages.places(self, index)

@@ -169,14 +169,19 @@ class Passages:
             out.__dict__["_words"] = self._words
         return out
 
+    @property
+    def short(self) -> bool:
+        """Whether searching the text costs less than finding places in it."""
+        return len(self.text) < _SCANNED_BELOW
+
     def index(self, position: int) -> int:
         """The number of the passage holding a position."""
         return bisect_right(self.starts, position) - 1
 
     def places(self, pattern: _HasAnchors, index: int) -> list[int] | None:
         """Where an alternative of a pattern may match (None: anywhere)."""
-        if len(self.text) < _SCANNED_BELOW:
-            return None  # searching a short text costs less than finding places in it
+        if self.short:
+            return None
         anchor = pattern.anchor(index)
         if anchor in self._places:
             return self._places[anchor]
