@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import repeat
 
 from bot.core.crisis_screen.requirements import EDGE, LONGEST, Alternative, Requirement
@@ -91,6 +91,8 @@ class Anchored:
 
     def _next(self, index: int, passages: Passages, within: AbstractSet[int] | None) -> _Next:
         pattern, places = self._one(index), passages.places(self, index)
+        if places is None and len(passages.starts) == 1:
+            return partial(pattern.search, passages.text)  # one passage: the whole text
         if places is None:
             return _scanned(pattern, passages, within)
         return _tried(pattern, passages.text, places)

@@ -136,7 +136,7 @@ def _excused(
 
 def _match_category(category: Category, message: _Message, lexicon: Lexicon) -> None:
     for strong, pattern in ((True, category.strong), (False, category.mention)):
-        if pattern is None:
+        if pattern is None or pattern not in message.candidates:
             continue
         for match in message.matches(pattern):
             if _denied(message, match.start(), lexicon):
