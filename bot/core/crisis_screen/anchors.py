@@ -14,14 +14,17 @@ it, and looked up in words with ``EDGE`` inserted at each of their word boundari
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import repeat
 
 from bot.core.crisis_screen.requirements import EDGE, LONGEST, Alternative, Requirement
+from bot.core.crisis_screen.starts import Anchor, Passages, anchor_of
 
-_MAX_MERGED = 6  # with more candidate alternatives than this, the whole pattern is run
+_MAX_MERGED = 6  # in a short text, with more candidate alternatives the whole pattern is run
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,6 +35,7 @@ class Anchored:
     suffix: str
     alternatives: tuple[Alternative, ...]
     _compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _anchors: dict[int, Anchor] = field(default_factory=dict, repr=False)
 
     @cached_property
     def needs(self) -> tuple[tuple[Requirement, ...], ...]:
@@ -47,31 +51,101 @@ class Anchored:
         compiled = self._compiled.get(index)
         if compiled is None:
             source = self.alternatives[index].source
-            compiled = self._compiled[index] = re.compile(rf"\b(?:{source}){self.suffix}")
+            # with MULTILINE, "$" also holds before the newline that ends a passage
+            compiled = re.compile(rf"\b(?:{source}){self.suffix}", re.MULTILINE)
+            self._compiled[index] = compiled
         return compiled
 
-    def finditer(self, text: str, candidates: list[int] | None) -> Iterator[re.Match[str]]:
-        """The pattern's matches in the text, trying only the candidate alternatives."""
+    def anchor(self, index: int) -> Anchor:
+        """How to find where an alternative may match (worked out on first need)."""
+        found = self._anchors.get(index)
+        if found is None:
+            found = self._anchors[index] = anchor_of(self.alternatives[index].source)
+        return found
+
+    def matches(
+        self,
+        passages: Passages,
+        candidates: list[int] | None,
+        within: AbstractSet[int] | None = None,
+    ) -> Iterator[re.Match[str]]:
+        """The pattern's matches in each passage, as ``finditer`` on each would find them.
+
+        Only the candidate alternatives are tried, each only where its matches can start,
+        and their matches are merged exactly as the alternation would merge them. Given
+        ``within`` (passage numbers), matches in other passages may be left out.
+        """
         if not candidates:
             return iter(())
-        if len(candidates) > _MAX_MERGED:
-            return self.pattern.finditer(text)
-        return _merged([self._one(index) for index in candidates], text)
+        if len(candidates) > _MAX_MERGED and passages.short:
+            return self._whole(passages, within)
+        return _merged([self._next(index, passages, within) for index in candidates])
 
-    def search(self, text: str, candidates: list[int] | None) -> re.Match[str] | None:
-        """The pattern's first match in the text, or None if no candidate could match."""
-        return self.pattern.search(text) if candidates else None
+    def _whole(
+        self, passages: Passages, within: AbstractSet[int] | None
+    ) -> Iterator[re.Match[str]]:
+        """The whole alternation's matches, passage by passage."""
+        for number, (start, end) in enumerate(zip(passages.starts, passages.ends, strict=True)):
+            if within is None or number in within:
+                yield from self.pattern.finditer(passages.text, start, end)
+
+    def _next(self, index: int, passages: Passages, within: AbstractSet[int] | None) -> _Next:
+        pattern, places = self._one(index), passages.places(self, index)
+        if places is None and len(passages.starts) == 1:
+            return partial(pattern.search, passages.text)  # one passage: the whole text
+        if places is None:
+            return _scanned(pattern, passages, within)
+        return _tried(pattern, passages.text, places)
 
 
-def _merged(patterns: list[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
-    """What finditer of the alternation of these (never empty-matching) patterns yields."""
-    upcoming = [pattern.search(text) for pattern in patterns]
+_Next = Callable[[int], "re.Match[str] | None"]
+
+
+def _tried(pattern: re.Pattern[str], text: str, places: list[int]) -> _Next:
+    """The first match at or after a position, trying the pattern at the given places only.
+
+    No lexicon pattern matches a newline, and with MULTILINE its "$" holds before one, so
+    a match tried in the joined text is the one tried in its passage alone.
+    """
+    match = pattern.match
+
+    def next_match(position: int) -> re.Match[str] | None:
+        first = bisect_left(places, position)
+        for found in map(match, repeat(text, len(places) - first), places[first:]):
+            if found is not None:
+                return found
+        return None
+
+    return next_match
+
+
+def _scanned(
+    pattern: re.Pattern[str], passages: Passages, within: AbstractSet[int] | None
+) -> _Next:
+    """The first match at or after a position, searching passage by passage."""
+    text, starts, ends = passages.text, passages.starts, passages.ends
+
+    def next_match(position: int) -> re.Match[str] | None:
+        for number in range(passages.index(position), len(starts)):
+            if within is not None and number not in within:
+                continue
+            match = pattern.search(text, max(position, starts[number]), ends[number])
+            if match is not None:
+                return match
+        return None
+
+    return next_match
+
+
+def _merged(nexts: list[_Next]) -> Iterator[re.Match[str]]:
+    """What finditer of the alternation of (never empty-matching) alternatives yields."""
+    upcoming = [next_match(0) for next_match in nexts]
     position = 0
     while True:
         best: re.Match[str] | None = None
         for index, match in enumerate(upcoming):
             if match is not None and match.start() < position:
-                match = upcoming[index] = patterns[index].search(text, position)
+                match = upcoming[index] = nexts[index](position)
             if match is not None and (best is None or match.start() < best.start()):
                 best = match
         if best is None:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from operator import mul
+from operator import itemgetter, mul
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,6 +30,7 @@ _WORD_CACHE = 1 << 16  # words whose features are kept
 # A fast score this close to a threshold is recomputed in the reference order (the fast
 # sums differ from it by rounding only, many orders of magnitude below this).
 _MARGIN = 1e-9
+_COUNTED = 4096  # counts of one n-gram in a passage below this are looked up, not computed
 # words too common to count alone (they still count in word pairs)
 _COMMON = frozenset(
     [
@@ -262,6 +263,12 @@ def verdict(
     }
 
 
+@cache
+def _tf() -> tuple[float, ...]:
+    """1.0 + log(count) for each count below ``_COUNTED`` (index 0 unused)."""
+    return (0.0, *(1.0 + math.log(count) for count in range(1, _COUNTED)))
+
+
 def _fast_verdict(
     model: Model, normalised: str, listed: tuple[str, ...], every_head: bool
 ) -> dict[str, bool] | None:
@@ -272,21 +279,18 @@ def _fast_verdict(
     """
     columns = model.columns
     counts = Counter(model.feature_ids(normalised, listed))
-    keys = list(counts)
-    values = list(
-        map(
-            mul,
-            map((1.0).__add__, map(math.log, counts.values())),
-            map(columns.idf.__getitem__, keys),
-        )
-    )
+    if len(counts) < 2 or max(counts.values()) >= _COUNTED:
+        return None  # the reference loop is quick for these, and exact
+    # itemgetter picks many entries in one call; _tf(c) is the very float 1.0 + log(c)
+    pick = itemgetter(*counts)
+    values = list(map(mul, itemgetter(*counts.values())(_tf()), pick(columns.idf)))
     scale = 1.0 / max(math.sqrt(sum(map(mul, values, values))), model.floor)
     weights = (columns.crisis, columns.urgent, columns.others, columns.someone_else)
     out = dict.fromkeys(HEADS, False)
     for head, column, bias, threshold in zip(
         HEADS, weights, model.intercepts, model.thresholds, strict=True
     ):
-        total = sum(map(mul, values, map(column.__getitem__, keys)))
+        total = sum(map(mul, values, pick(column)))
         p = 1.0 / (1.0 + math.exp(-(total * scale + bias)))
         if abs(p - threshold) <= _MARGIN:
             return None

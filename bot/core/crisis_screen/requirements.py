@@ -15,12 +15,13 @@ from typing import Any
 
 # The parser behind ``re.compile`` (private, but part of every CPython since 3.11).
 _PARSER: Any = importlib.import_module("re._parser")
+PARSER: Any = _PARSER
 _REPEATS = frozenset({_PARSER.MAX_REPEAT, _PARSER.MIN_REPEAT, _PARSER.POSSESSIVE_REPEAT})
 _ZERO_WIDTH = frozenset({_PARSER.AT, _PARSER.ASSERT, _PARSER.ASSERT_NOT})
 EDGE = "\x00"
 LONGEST = 8  # longer literals are cut to their first characters (still required)
 # Words so common that a requirement made only of them selects almost nothing.
-_COMMON = frozenset(
+COMMON = frozenset(
     [
         "i",
         "im",
@@ -79,7 +80,7 @@ def _mark(literal: str, start: bool, end: bool) -> str:
 def _score(requirement: Requirement) -> tuple[int, int]:
     def one(literal: str) -> int:
         core = literal.strip(EDGE)
-        return len(core) + 2 * (len(literal) - len(core)) - 6 * (core in _COMMON)
+        return len(core) + 2 * (len(literal) - len(core)) - 6 * (core in COMMON)
 
     return min(map(one, requirement)), -len(requirement)
 
