@@ -93,3 +93,40 @@ def test_configured_logging_never_shows_the_token(caplog: pytest.LogCaptureFixtu
     finally:
         for handler in root.handlers:
             handler.filters = before.get(id(handler), [])
+
+
+WEBHOOK = {
+    "BOT_MODE": "webhook",
+    "WEBHOOK_URL": "https://bot.example.org/telegram",
+    "WEBHOOK_SECRET": "a-secret-of-enough-length_42",
+}
+
+
+def test_polling_is_the_default_and_webhook_mode_reads_its_settings() -> None:
+    assert load_settings({}).webhook is None
+    webhook = load_settings({**WEBHOOK, "WEBHOOK_PORT": "8443"}).webhook
+    assert webhook is not None
+    assert (webhook.url, webhook.listen, webhook.port) == (
+        "https://bot.example.org/telegram",
+        "127.0.0.1",
+        8443,
+    )
+    assert webhook.secret.get() == WEBHOOK["WEBHOOK_SECRET"]
+    assert WEBHOOK["WEBHOOK_SECRET"] not in repr(webhook)
+
+
+@pytest.mark.parametrize(
+    ("change", "variable"),
+    [
+        ({"BOT_MODE": "carrier-pigeon"}, "BOT_MODE"),
+        ({"WEBHOOK_URL": ""}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": "has spaces in it, not allowed"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_PORT": "0"}, "WEBHOOK_PORT"),
+    ],
+)
+def test_bad_webhook_settings_name_the_variable(change: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError, match=variable) as caught:
+        load_settings({**WEBHOOK, **change})
+    assert "has spaces" not in str(caught.value)  # a secret is never echoed
