@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 
@@ -37,6 +38,13 @@ def _run(settings: Settings) -> int:
 
     configure_logging(settings)
     app = build_application(settings)
+    if settings.webhook is not None:
+        from bot.webhook import run_webhook
+
+        # uvicorn stops on Ctrl-C or SIGTERM, then raises the signal again once all is closed
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_webhook(app, settings.webhook, ALLOWED_UPDATES))
+        return 0
     log.info("starting Kindbreak (long polling)")
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0

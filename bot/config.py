@@ -15,6 +15,9 @@ _TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 _PLACEHOLDERS = {"", "changeme", "your-token-here", "123456:abc", "<token>"}
 
 
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram's secret_token alphabet
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
 
@@ -44,6 +47,16 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (``BOT_MODE=webhook``) and where the bot listens."""
+
+    url: str
+    secret: Secret
+    listen: str = "127.0.0.1"
+    port: int = 8080
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of the bot; see ``.env.example`` for what each one means."""
 
@@ -65,6 +78,8 @@ class Settings:
     def encryption_keys(self) -> list[str]:
         """The encryption keys as text, newest first."""
         return [k.get() for k in self.data_encryption_keys]
+
+    webhook: Webhook | None = None  # None: long polling
 
     @property
     def demo(self) -> bool:
@@ -194,6 +209,24 @@ def with_demo_key(settings: Settings, folder: Path) -> Settings:
     return replace(settings, data_encryption_keys=(Secret(key),))
 
 
+def _webhook(env: Mapping[str, str]) -> Webhook | None:
+    mode = env.get("BOT_MODE", "").strip().lower() or "polling"
+    if mode == "polling":
+        return None
+    if mode != "webhook":
+        raise ConfigError(f"BOT_MODE must be polling or webhook, got {mode!r}")
+    url = env.get("WEBHOOK_URL", "").strip()
+    if not re.match(r"^https?://[^\s/]+/\S*$", url):
+        raise ConfigError("WEBHOOK_URL must be the public https address Telegram posts to")
+    secret = env.get("WEBHOOK_SECRET", "").strip()
+    if not _SECRET_RE.match(secret):
+        # never echo the value
+        raise ConfigError("WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
+    listen = env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1"
+    port = _int(env, "WEBHOOK_PORT", 8080, 1, 65535)
+    return Webhook(url=url, secret=Secret(secret), listen=listen, port=port)
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
     """Read and validate the settings; raise ``ConfigError`` naming the first bad variable."""
     if env is None:
@@ -217,6 +250,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, 1, 24 * 60),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
         retention_months=_retention(env),
+        webhook=_webhook(env),
     )
 
 

@@ -26,7 +26,8 @@ answer (p50, p99), the bot's CPU per update (from /proc of the child) and its
 peak RSS. Then one person alone does ``--lone`` updates with 150 ms between an answer and
 the next tap. Kindbreak's people are onboarded (/start, a time zone) before the first
 round, unmeasured; at the end the completed breaks stored are checked against the breaks
-the people completed.
+the people completed. ``--profile FILE`` runs Kindbreak under cProfile (its event-loop
+thread; the file holds the last round).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from bot.emulator import BotApiEmulator  # noqa: E402
 ECHO_BASE = 700_000_000
 KIND_BASE = 800_000_000
 LONE_OFFSET = 99_999
+PROFILE_TO = ""  # --profile: Kindbreak runs under cProfile, its profile written here
 THINK = 0.150  # the lone person's pause between an answer and the next tap
 
 
@@ -229,6 +231,8 @@ def spawn(name: str, emu: LoadEmulator, database_url: str, logs: Path) -> Child:
     }
     if name == "echo":
         command = [sys.executable, str(Path(__file__).resolve()), "--serve-echo"]
+    elif PROFILE_TO:
+        command = [sys.executable, "-m", "cProfile", "-o", PROFILE_TO, "-m", "bot"]
     else:
         command = [sys.executable, "-m", "bot"]
     log = (logs / f"{name}.log").open("ab")
@@ -456,11 +460,15 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=30.0, help="seconds counted")
     parser.add_argument("--lone", type=int, default=80, help="updates of the lone person")
     parser.add_argument("--postgres", help="a PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--profile", help="write a cProfile of Kindbreak (event loop) here")
     parser.add_argument("--serve-echo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
         echo_main()
         return 0
+    if args.profile:
+        global PROFILE_TO
+        PROFILE_TO = str(Path(args.profile).resolve())
     return asyncio.run(run(args))
 
 

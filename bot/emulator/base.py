@@ -51,6 +51,7 @@ class EmulatorBase:
         {
             "getMe",
             "getUpdates",
+            "setWebhook",
             "deleteWebhook",
             "getWebhookInfo",
             "setMyCommands",
@@ -143,6 +144,11 @@ class EmulatorBase:
         self._menu_buttons: dict[int | None, JsonDict] = {}
         self._faults: list[InjectedFault] = []
         self._network_faults: list[NetworkFault] = []
+        self.webhook_url = ""  # set: updates are posted there instead of polled
+        self.webhook_secret: str | None = None
+        self.webhook_posts = 0  # answered 2xx
+        self.webhook_failures = 0
+        self._pusher: threading.Thread | None = None
 
     def _track(self, conn: socket.socket, opened: bool) -> None:
         """Keep the open connections, to close them on ``stop``, and count them."""

@@ -12,6 +12,7 @@ from bot.emulator.methods_updates import UpdateMethods
 from bot.emulator.serving import Serving
 from bot.emulator.users import UserSide
 from bot.emulator.waiting import Waiting
+from bot.emulator.webhooks import WebhookMethods
 
 
 class BotApiEmulator(
@@ -25,6 +26,7 @@ class BotApiEmulator(
     CommandMethods,
     FileMethods,
     UpdateMethods,
+    WebhookMethods,
 ):
     """A local Telegram Bot API server with a scriptable user side.
 

@@ -11,6 +11,7 @@ from bot.emulator.base import DEFAULT_UPDATE_TYPES, EmulatorBase
 from bot.emulator.errors import ApiError
 from bot.emulator.records import JsonDict
 from bot.emulator.state import Event
+from bot.emulator.webhooks import WEBHOOK_CONFLICT
 
 _CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that "
@@ -40,6 +41,8 @@ class UpdateMethods(EmulatorBase):
         timeout = max(0.0, float(timeout)) if isinstance(timeout, int | float) else 0.0
         deadline = time.monotonic() + timeout
         with self._cond:
+            if self.webhook_url:
+                raise ApiError(409, WEBHOOK_CONFLICT)
             if isinstance(allowed, list):
                 self._allowed_updates = frozenset(allowed) or DEFAULT_UPDATE_TYPES
             if isinstance(offset, int) and not isinstance(offset, bool):
@@ -76,16 +79,18 @@ class UpdateMethods(EmulatorBase):
             self._cond.wait(remaining)
 
     def _api_deleteWebhook(self, params: Mapping[str, Any], events: list[Event]) -> object:
-        if params.get("drop_pending_updates") is True:
-            with self._cond:
+        with self._cond:
+            self.webhook_url = ""  # the webhook thread stops
+            if params.get("drop_pending_updates") is True:
                 self._updates.clear()
-                self._changed()
+            self._changed()
         return True
 
     def _api_getWebhookInfo(self, params: Mapping[str, Any], events: list[Event]) -> object:
         with self._cond:
             pending = len(self._updates)
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+            url = self.webhook_url
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": pending}
 
     def _api_close(self, params: Mapping[str, Any], events: list[Event]) -> object:
         return True

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,10 @@ from bot.storage.encryption import Cipher, attach_cipher
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-SessionFactory = async_sessionmaker[AsyncSession]
+# called as ``async with sessions() as session``
+SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+_holding_sqlite: ContextVar[bool] = ContextVar("kindbreak_sqlite_session", default=False)
 
 
 def async_url(url: str) -> str:
@@ -72,7 +78,42 @@ def sqlite_folder(url: str) -> Path | None:
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
     """A factory of explicit sessions: ``async with factory() as session``."""
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    maker = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    if engine.dialect.name == "sqlite":
+        return OneSQLiteSessionAtATime(maker)
+    return maker
+
+
+class OneSQLiteSessionAtATime:
+    """SQLite sessions of this process one after another.
+
+    SQLite has one writer at a time and makes the others retry in sleeps of up to 100 ms;
+    people's updates handled concurrently would spend most of their time in those sleeps.
+    Waiting in turn here costs nothing. A session opened while this task already holds
+    one (a nested session) does not wait for itself.
+    """
+
+    def __init__(self, maker: async_sessionmaker[AsyncSession]) -> None:
+        self._maker = maker
+        self._turn = asyncio.Lock()
+
+    def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session, once it is this caller's turn."""
+        return self._session()
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        if _holding_sqlite.get():
+            async with self._maker() as session:
+                yield session
+            return
+        async with self._turn:
+            token = _holding_sqlite.set(True)
+            try:
+                async with self._maker() as session:
+                    yield session
+            finally:
+                _holding_sqlite.reset(token)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,8 @@ from bot.context import KBApplication, Services
 from bot.emulator import BotApiEmulator, BotMessage
 from bot.jobs import DISPATCH_JOB
 from bot.storage.db import create_engine, session_factory
+
+WEBHOOK_SECRET = "emulated-webhook-secret-0123456789"
 
 
 class FakeClock:
@@ -66,6 +69,7 @@ class Harness:
     settings: Settings
     clock: FakeClock
     apps: list[KBApplication] = field(default_factory=list)
+    web_servers: dict[int, tuple[Any, asyncio.Task[None]]] = field(default_factory=dict)
 
     @property
     def app(self) -> KBApplication:
@@ -100,6 +104,33 @@ class Harness:
         self.apps.append(app)
         return app
 
+    async def start_webhook(self, instance: str = "test-webhook") -> str:
+        """Start one more instance in webhook mode, registered with the emulator; its address."""
+        import uvicorn
+
+        from bot.config import Webhook
+        from bot.webhook import build_web_app, register_webhook
+
+        app = await self.start(instance, poll=False)
+        probe = Webhook(url="http://127.0.0.1/telegram", secret=Secret(WEBHOOK_SECRET))
+        config = uvicorn.Config(
+            build_web_app(app, probe),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="off",
+        )
+        server = uvicorn.Server(config)
+        sock = socket.socket()  # bound here, so the port is known before serving starts
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        address = f"http://127.0.0.1:{port}"
+        webhook = replace(probe, url=f"{address}/telegram")
+        await register_webhook(app, webhook, ALLOWED_UPDATES)
+        self.web_servers[id(app)] = (server, task)
+        return address
+
     async def settled(self, timeout: float = 5.0) -> None:
         """Wait until every update the bot has taken is fully handled (buttons are answered
         before the rest of the answer is sent)."""
@@ -119,6 +150,11 @@ class Harness:
     async def stop(self, app: KBApplication | None = None) -> None:
         """Stop one instance (the latest by default)."""
         target = app or self.app
+        web = self.web_servers.pop(id(target), None)
+        if web is not None:
+            server, task = web
+            server.should_exit = True
+            await task
         if target.updater is not None and target.updater.running:
             await target.updater.stop()
         if target.running:

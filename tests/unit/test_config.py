@@ -135,3 +135,40 @@ def test_retention_is_six_or_twelve_months_or_unset() -> None:
     for bad in ("3", "six", "-6", "24"):
         with pytest.raises(ConfigError, match=r"^RETENTION_MONTHS must be 6 or 12"):
             load_settings({"RETENTION_MONTHS": bad})
+
+
+WEBHOOK = {
+    "BOT_MODE": "webhook",
+    "WEBHOOK_URL": "https://bot.example.org/telegram",
+    "WEBHOOK_SECRET": "a-secret-of-enough-length_42",
+}
+
+
+def test_polling_is_the_default_and_webhook_mode_reads_its_settings() -> None:
+    assert load_settings({}).webhook is None
+    webhook = load_settings({**WEBHOOK, "WEBHOOK_PORT": "8443"}).webhook
+    assert webhook is not None
+    assert (webhook.url, webhook.listen, webhook.port) == (
+        "https://bot.example.org/telegram",
+        "127.0.0.1",
+        8443,
+    )
+    assert webhook.secret.get() == WEBHOOK["WEBHOOK_SECRET"]
+    assert WEBHOOK["WEBHOOK_SECRET"] not in repr(webhook)
+
+
+@pytest.mark.parametrize(
+    ("change", "variable"),
+    [
+        ({"BOT_MODE": "carrier-pigeon"}, "BOT_MODE"),
+        ({"WEBHOOK_URL": ""}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": "short"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": "has spaces in it, not allowed"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_PORT": "0"}, "WEBHOOK_PORT"),
+    ],
+)
+def test_bad_webhook_settings_name_the_variable(change: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError, match=variable) as caught:
+        load_settings({**WEBHOOK, **change})
+    assert "has spaces" not in str(caught.value)  # a secret is never echoed
