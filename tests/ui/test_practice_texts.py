@@ -9,7 +9,16 @@ import pytest
 from bot.app import build_flows
 from bot.ui.texts import catalogue
 
-PRACTICE_TABLES = ("practices", "critic", "friend", "kindness", "soothe", "gratitude", "phrases")
+PRACTICE_TABLES = (
+    "practices",
+    "critic",
+    "friend",
+    "kindness",
+    "soothe",
+    "gratitude",
+    "phrases",
+    "suggest",
+)
 PRACTICE_FLOWS = ("kindness", "critic", "friend", "soothe", "gratitude", "phrases", "practices")
 MAX_WORDS = 60
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
