@@ -16,6 +16,7 @@ from bot.core.suggestions import Suggestion, suggest_practice
 from bot.core.timezones import UTC_ZONE
 from bot.flow import Exchange
 from bot.storage import crud
+from bot.storage import practices as practice_store
 from bot.ui import practice_keyboards
 from bot.ui.callbacks import Prefix
 
@@ -70,12 +71,21 @@ async def offer_next_step(
 ) -> Suggestion | None:
     """Offer the one fitting next step in a message of its own (nothing if none fits)."""
     suggestion = choose(exchange, tags=tags, mood=mood)
-    if suggestion is not None:
-        await exchange.say(
-            offer_text(exchange, suggestion, break_key, variant),
-            offer_keyboard(exchange, suggestion),
-        )
+    if suggestion is None:
+        return None
+    text = offer_text(exchange, suggestion, break_key, variant)
+    if is_low(exchange, mood):  # on a hard day, first their own words, if they kept any
+        phrase = await own_phrase(exchange, variant)
+        text = f"{exchange.t('suggest.own_phrase', phrase=phrase)}\n\n{text}" if phrase else text
+    await exchange.say(text, offer_keyboard(exchange, suggestion))
     return suggestion
+
+
+async def own_phrase(exchange: Exchange, variant: int) -> str | None:
+    """One of the person's own phrases (a different one as ``variant`` moves on), or None."""
+    assert exchange.user.id is not None
+    phrases = await practice_store.list_phrases(exchange.session, user_id=exchange.user.id)
+    return phrases[variant % len(phrases)].text if phrases else None
 
 
 async def feelings_before(exchange: Exchange, *, user_id: int, started: datetime) -> set[str]:

@@ -50,8 +50,12 @@ def compose_summary(
     language: str | None = None,
     variant: int = 0,
     tag_label: Callable[[str], str] | None = None,
+    phrase: str | None = None,
 ) -> str:
-    """The summary message for ``summary``; ``variant`` picks among alternative wordings."""
+    """The summary message for ``summary``; ``variant`` picks among alternative wordings.
+
+    ``phrase``, one of the person's own kind phrases, comes just before the closing words.
+    """
     lang = language
     days = summary.period_days
     is_week = days == WEEK_DAYS
@@ -68,6 +72,8 @@ def compose_summary(
         sep=t("summary.range_separator", lang),
     )
     closing = t("summary.closing", lang, variant=variant)
+    if phrase:
+        closing = t("summary.own_phrase", lang, phrase=phrase) + _PARAGRAPH + closing
 
     if summary.is_sparse:
         return _PARAGRAPH.join([title, _sparse(summary, period, lang, variant), closing])

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from bot.storage import practices as practice_store
+from bot.storage.models import User
 from bot.storage.practice_models import PracticeSession
 from tests.e2e.test_checkins import USER as CHECKIN_USER
 from tests.e2e.test_checkins import monday_nine_in_berlin, run_slots
@@ -158,3 +160,39 @@ async def test_a_good_break_in_the_morning_ends_as_before(harness: Harness) -> N
     await onboard(h, USER)
     closing = await _break(h, "5", "7")
     assert _labels(h, closing) == ["Another break 🌿", "Done"]
+
+
+async def _keep_phrase(h: Harness, words: str) -> None:
+    async with h.session() as session:
+        user = (await session.exec(select(User).where(User.telegram_id == USER))).one()
+        assert user.id is not None
+        await practice_store.add_phrase(
+            session, user_id=user.id, text=words, source="own", now=h.clock.now()
+        )
+        await session.commit()
+
+
+async def test_a_low_checkin_offers_one_of_their_own_phrases_back(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    await _keep_phrase(h, "I am doing the best I can with what I have")
+    await _mood(h, "2", "tired")
+    offer = h.emulator.chat_messages(USER)[-1]
+    assert offer.text.startswith("Something you once wrote for yourself")
+    assert "“I am doing the best I can with what I have”" in offer.text
+    assert _labels(h, offer) == BREAK  # still one next step, with no thanks
+    await h.tap(USER, "No thanks")
+    await _mood(h, "7", "tired")  # not a low moment: no phrase, and here no offer either
+    assert "once wrote" not in h.emulator.chat_messages(USER)[-1].text
+
+
+async def test_the_summary_closes_with_one_of_their_phrases(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    await _keep_phrase(h, "Small steps still count")
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/summary")
+    (summary,) = await h.replies(USER, 1, after=mark)
+    text = summary.text or ""
+    *_, phrase, closing = text.split("\n\n")
+    assert phrase == "“Small steps still count”" and closing.endswith("💛")

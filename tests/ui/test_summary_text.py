@@ -299,3 +299,12 @@ def test_consistency_says_what_was_done_not_what_was_missed() -> None:
     text = compose_summary(make())
     assert " of 7 days" not in text and " of 30 days" not in text
     assert "doing the best you can" not in text
+
+
+def test_the_summary_can_close_with_one_of_their_own_phrases() -> None:
+    for summary in (make(), summarize([], [], zone="UTC", period_end=END)):
+        text = compose_summary(summary, phrase="I'm allowed to rest")
+        *_, intro, phrase, closing = text.split("\n\n")
+        assert "words of your own" in intro and phrase == "“I'm allowed to rest”"
+        assert "💛" in closing
+        assert "allowed to rest" not in compose_summary(summary)
