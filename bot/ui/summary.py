@@ -55,6 +55,7 @@ def build_summary(
         period_end=period_end,
         days=days,
         previous=records.ratings,
+        practices=records.practices,
     )
     text = compose_summary(
         summary,

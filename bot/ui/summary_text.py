@@ -85,7 +85,7 @@ def compose_summary(
         overview.append(_change(summary.change_from_previous, is_week, days, lang))
     paragraphs.append(" ".join(overview))
 
-    breaks = _breaks(summary, lang)
+    breaks = " ".join(part for part in (_breaks(summary, lang), _practices(summary, lang)) if part)
     if breaks:
         paragraphs.append(breaks)
 
@@ -143,6 +143,8 @@ def _sparse(summary: PeriodSummary, period: str, lang: str | None, variant: int)
         text = t("summary.sparse.two", lang, period=period, first=values[0], second=values[1])
     if summary.breaks_taken:
         text = " ".join([text, _breaks_taken(summary.breaks_taken, lang)])
+    if summary.practices_taken:
+        text = " ".join([text, _practices_taken(summary.practices_taken, lang)])
     return text
 
 
@@ -198,6 +200,28 @@ def _breaks(summary: PeriodSummary, lang: str | None) -> str | None:
             parts.append(t("summary.breaks.steady", lang))
         else:
             parts.append(t("summary.breaks.lower", lang))
+    return " ".join(parts)
+
+
+def _practices_taken(count: int, lang: str | None) -> str:
+    if count == 1:
+        return t("summary.practices.taken_one", lang)
+    return t("summary.practices.taken_many", lang, count=count)
+
+
+def _practices(summary: PeriodSummary, lang: str | None) -> str | None:
+    """How many practices beyond the break, and how the mood moved around them."""
+    if summary.practices_taken == 0:
+        return None
+    parts = [_practices_taken(summary.practices_taken, lang)]
+    change = summary.average_practice_change
+    if change is not None:
+        if change > 0:
+            parts.append(t("summary.practices.rose", lang, change=number(change, lang)))
+        elif change == 0:
+            parts.append(t("summary.practices.steady", lang))
+        else:
+            parts.append(t("summary.practices.lower", lang))
     return " ".join(parts)
 
 
