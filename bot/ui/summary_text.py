@@ -62,24 +62,14 @@ def compose_summary(
     period = (
         t("summary.period.week", lang) if is_week else t("summary.period.days", lang, days=days)
     )
-    title_key = "summary.title.week" if is_week else "summary.title.days"
-    title = t(
-        title_key,
-        lang,
-        days=days,
-        start=date_label(summary.start, lang),
-        end=date_label(summary.end, lang),
-        sep=t("summary.range_separator", lang),
-    )
     closing = t("summary.closing", lang, variant=variant)
     if phrase:
         closing = t("summary.own_phrase", lang, phrase=phrase) + _PARAGRAPH + closing
-
+    title = _title(summary, is_week, lang)
     if summary.is_sparse:
         return _PARAGRAPH.join([title, _sparse(summary, period, lang, variant), closing])
 
     paragraphs = [title]
-
     overview = [_overview(summary, period, lang)]
     if summary.change_from_previous is not None:
         overview.append(_change(summary.change_from_previous, is_week, days, lang))
@@ -97,18 +87,32 @@ def compose_summary(
     if patterns:
         paragraphs.append(" ".join(patterns))
 
-    if summary.days_with_ratings == days:
-        paragraphs.append(t("summary.consistency.every_day", lang, period=period))
-    elif summary.days_with_ratings == 1:  # what they did, never what they didn't
-        paragraphs.append(t("summary.consistency.once", lang, period=period))
-    else:
-        rated = summary.days_with_ratings
-        paragraphs.append(t("summary.consistency.some", lang, rated=rated, period=period))
-
+    paragraphs.append(_consistency(summary, period, lang))
     if summary.is_hard_week:
         paragraphs.append(t("summary.hard_week.note", lang))
     paragraphs.append(closing)
     return _PARAGRAPH.join(paragraphs)
+
+
+def _title(summary: PeriodSummary, is_week: bool, lang: str | None) -> str:
+    return t(
+        "summary.title.week" if is_week else "summary.title.days",
+        lang,
+        days=summary.period_days,
+        start=date_label(summary.start, lang),
+        end=date_label(summary.end, lang),
+        sep=t("summary.range_separator", lang),
+    )
+
+
+def _consistency(summary: PeriodSummary, period: str, lang: str | None) -> str:
+    """On how many days they checked in: what they did, never what they didn't."""
+    if summary.days_with_ratings == summary.period_days:
+        return t("summary.consistency.every_day", lang, period=period)
+    if summary.days_with_ratings == 1:
+        return t("summary.consistency.once", lang, period=period)
+    rated = summary.days_with_ratings
+    return t("summary.consistency.some", lang, rated=rated, period=period)
 
 
 def split_caption(text: str, limit: int = CAPTION_LIMIT) -> tuple[str, str | None]:
