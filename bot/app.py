@@ -39,6 +39,7 @@ from handlers import (
     checkin_settings,
     consent,
     help,
+    learn,
     mood,
     onboarding,
     practices,
@@ -74,6 +75,7 @@ def build_flows() -> list[FlowSpec]:
         practices.soothe.build_flow(),
         practices.gratitude.build_flow(),
         practices.phrases.build_flow(),
+        learn.build_flow(),
         privacy.build_flow(),
     ]
 

@@ -18,6 +18,8 @@ PRACTICE_TABLES = (
     "gratitude",
     "phrases",
     "suggest",
+    "learn",
+    "resources",
 )
 PRACTICE_FLOWS = ("kindness", "critic", "friend", "soothe", "gratitude", "phrases", "practices")
 MAX_WORDS = 60
