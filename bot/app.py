@@ -46,6 +46,7 @@ from handlers import (
     privacy,
     safety,
     safety_plan,
+    share,
     summary,
 )
 
@@ -76,6 +77,7 @@ def build_flows() -> list[FlowSpec]:
         practices.gratitude.build_flow(),
         practices.phrases.build_flow(),
         learn.build_flow(),
+        share.build_flow(),
         privacy.build_flow(),
     ]
 

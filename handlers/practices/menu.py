@@ -18,6 +18,7 @@ LINES = (
     "journal",
     "learn",
     "resources",
+    "share",
 )
 
 
