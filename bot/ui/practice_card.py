@@ -9,8 +9,12 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.ui.texts import t
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CARD_SIZE = (1240, 1754)  # an A4 page at 150 dots per inch, in pixels
 STEPS = 3
@@ -58,7 +62,6 @@ def render_card(data: CardData) -> bytes:
     """Draw the card as a PNG of ``CARD_SIZE`` pixels."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.patches import Ellipse, FancyBboxPatch
 
     width, height = CARD_SIZE
     figure = Figure(figsize=(width / _DPI, height / _DPI), dpi=_DPI, facecolor=BACKGROUND)
@@ -66,8 +69,23 @@ def render_card(data: CardData) -> bytes:
     figure.text(0.08, 0.92, data.title, fontsize=30, fontweight="bold", color=INK)
     figure.text(0.08, 0.885, data.subtitle, fontsize=17, color=MUTED)
     for index, (heading, words) in enumerate(data.steps):
-        top = 0.80 - index * 0.245
-        box = FancyBboxPatch(
+        _draw_step(figure, index, heading, words)
+    credit = textwrap.fill(data.credit, 72, break_on_hyphens=False)
+    figure.text(0.08, 0.05, credit, fontsize=12, color=MUTED)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="png", dpi=_DPI, facecolor=BACKGROUND, metadata={"Software": None}
+    )
+    return buffer.getvalue()
+
+
+def _draw_step(figure: Figure, index: int, heading: str, words: str) -> None:
+    """One step: a tinted box, its number in a circle, its heading and its words."""
+    from matplotlib.patches import Ellipse, FancyBboxPatch
+
+    top = 0.80 - index * 0.245
+    figure.patches.append(
+        FancyBboxPatch(
             (0.08, top - 0.19),
             0.84,
             0.19,
@@ -77,44 +95,22 @@ def render_card(data: CardData) -> bytes:
             alpha=0.18,
             edgecolor="none",
         )
-        figure.patches.append(box)
-        # a circle for the step's number (taller than wide in page fractions: the page is tall)
-        figure.patches.append(
-            Ellipse(
-                (0.15, top - 0.05),
-                0.09,
-                0.09 * width / height,
-                transform=figure.transFigure,
-                color=BLUE,
-            )
-        )
-        figure.text(
-            0.15,
-            top - 0.05,
-            str(index + 1),
-            fontsize=22,
-            fontweight="bold",
-            color=BACKGROUND,
-            ha="center",
-            va="center",
-        )
-        figure.text(
-            0.22, top - 0.05, heading, fontsize=21, fontweight="bold", color=INK, va="center"
-        )
-        figure.text(
-            0.22,
-            top - 0.09,
-            textwrap.fill(words, _WRAP, break_on_hyphens=False),
-            fontsize=15,
-            color=INK,
-            va="top",
-            linespacing=1.4,
-        )
+    )
+    width, height = CARD_SIZE  # the circle is taller than wide in page fractions
+    figure.patches.append(
+        Ellipse((0.15, top - 0.05), 0.09, 0.09 * width / height, transform=figure.transFigure)
+    )
+    figure.patches[-1].set_color(BLUE)
     figure.text(
-        0.08, 0.05, textwrap.fill(data.credit, 72, break_on_hyphens=False), fontsize=12, color=MUTED
+        0.15,
+        top - 0.05,
+        str(index + 1),
+        fontsize=22,
+        fontweight="bold",
+        color=BACKGROUND,
+        ha="center",
+        va="center",
     )
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="png", dpi=_DPI, facecolor=BACKGROUND, metadata={"Software": None}
-    )
-    return buffer.getvalue()
+    figure.text(0.22, top - 0.05, heading, fontsize=21, fontweight="bold", color=INK, va="center")
+    text = textwrap.fill(words, _WRAP, break_on_hyphens=False)
+    figure.text(0.22, top - 0.09, text, fontsize=15, color=INK, va="top", linespacing=1.4)
