@@ -42,12 +42,14 @@ from handlers import (
     export,
     help,
     history,
+    learn,
     mood,
     onboarding,
     practices,
     privacy,
     safety,
     safety_plan,
+    share,
     summary,
 )
 
@@ -77,6 +79,8 @@ def build_flows() -> list[FlowSpec]:
         practices.soothe.build_flow(),
         practices.gratitude.build_flow(),
         practices.phrases.build_flow(),
+        learn.build_flow(),
+        share.build_flow(),
         privacy.build_flow(),
         export.build_flow(),
         history.build_flow(),

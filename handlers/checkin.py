@@ -16,6 +16,7 @@ from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, MoodRatin
 from bot.ui import keyboards
 from bot.ui.callbacks import Prefix
 from bot.ui.texts import t
+from handlers.next_step import offer_next_step
 
 
 class CheckinState(StrEnum):
@@ -101,7 +102,7 @@ async def done(exchange: Exchange) -> str:
     )
     if exchange.in_other_flow(CHECKIN_FLOW_NAME):
         await exchange.say(exchange.t("checkin.thanks", variant=rating.id))
-        await _offer_break_if_low(exchange, rating)
+        await _offer_next_step(exchange, rating)
         return UNCHANGED
     await exchange.say(
         exchange.t("checkin.ask_note"),
@@ -119,7 +120,7 @@ async def note(exchange: Exchange) -> str:
     rating.note = exchange.text
     exchange.session.add(rating)
     await exchange.say(exchange.t("checkin.thanks_note"))
-    await _offer_break_if_low(exchange, rating)
+    await _offer_next_step(exchange, rating)
     return FINISHED
 
 
@@ -129,16 +130,17 @@ async def skip_note(exchange: Exchange) -> str:
     await exchange.say(exchange.t("checkin.thanks", variant=exchange.ref))
     rating = await _rating(exchange)
     if rating is not None:
-        await _offer_break_if_low(exchange, rating)
+        await _offer_next_step(exchange, rating)
     return FINISHED
 
 
-async def _offer_break_if_low(exchange: Exchange, rating: MoodRating) -> None:
-    """At the end of a low check-in, once: a break, or no thanks."""
-    if _is_low(exchange, rating.value):
-        await exchange.say(
-            exchange.t("checkin.low_offer"), keyboards.offer_break(exchange.language)
-        )
+async def _offer_next_step(exchange: Exchange, rating: MoodRating) -> None:
+    """At the end of a check-in, once: the one next step that fits (if any), or no thanks."""
+    assert rating.id is not None
+    tags = await crud.get_tags(exchange.session, rating_id=rating.id)
+    await offer_next_step(
+        exchange, tags=tags, mood=rating.value, break_key="checkin.low_offer", variant=rating.id
+    )
 
 
 async def snooze(exchange: Exchange) -> str:

@@ -11,6 +11,7 @@ from bot.ui.privacy_text import privacy_text
 from bot.ui.safety_text import format_danger_now, format_sos
 from bot.ui.violence_lines import child_directory, child_lines
 from handlers.common import user_country
+from handlers.share import is_invited
 
 
 async def ask(exchange: Exchange) -> str:
@@ -19,6 +20,9 @@ async def ask(exchange: Exchange) -> str:
     if query is not None:
         await exchange.toast(exchange.t("consent.again"))
     key = "consent.ask" if _first_ask(exchange) else "consent.again"
+    message = exchange.update.message
+    if message is not None and is_invited(message.text):  # opened from a colleague's link
+        await exchange.say(exchange.t("share.welcome"))
     await exchange.say(exchange.t(key), privacy_keyboards.consent(exchange.language))
     return UNCHANGED
 

@@ -11,6 +11,7 @@ from bot.storage.models import RatingKind
 from bot.ui import keyboards
 from bot.ui.callbacks import Prefix
 from handlers.common import parse_mood, rating_steps
+from handlers.next_step import offer_next_step
 
 
 class MoodState(StrEnum):
@@ -107,7 +108,7 @@ async def note(exchange: Exchange) -> str:
     rating.note = exchange.text
     exchange.session.add(rating)
     await exchange.say(exchange.t("mood.saved_note"))
-    await _maybe_offer_break(exchange, rating.value)
+    await _offer_next_step(exchange, rating.value, rating.id)
     return FINISHED
 
 
@@ -120,13 +121,13 @@ async def skip_note(exchange: Exchange) -> str:
     )
     if rating is not None:
         await exchange.say(exchange.t("mood.saved", variant=rating.id or 0, value=rating.value))
-        await _maybe_offer_break(exchange, rating.value)
+        await _offer_next_step(exchange, rating.value, rating.id)
     return FINISHED
 
 
 async def _save(exchange: Exchange, value: int, note: str | None) -> str:
     assert exchange.user.id is not None
-    await crud.add_rating(
+    rating = await crud.add_rating(
         exchange.session,
         user_id=exchange.user.id,
         value=value,
@@ -135,13 +136,16 @@ async def _save(exchange: Exchange, value: int, note: str | None) -> str:
         note=note,
     )
     await exchange.say(exchange.t("mood.saved", value=value))
-    await _maybe_offer_break(exchange, value)
+    await _offer_next_step(exchange, value, rating.id if rating else None)
     return UNCHANGED
 
 
-async def _maybe_offer_break(exchange: Exchange, value: int) -> None:
-    if value <= exchange.context.services.settings.low_mood_threshold:
-        await exchange.say(exchange.t("mood.low_offer"), keyboards.offer_break(exchange.language))
+async def _offer_next_step(exchange: Exchange, value: int, rating_id: int | None = None) -> None:
+    """The one next step that fits this rating (if any), with no thanks."""
+    tags = await crud.get_tags(exchange.session, rating_id=rating_id) if rating_id else set()
+    await offer_next_step(
+        exchange, tags=tags, mood=value, break_key="mood.low_offer", variant=rating_id or 0
+    )
 
 
 def build_flow() -> FlowSpec:

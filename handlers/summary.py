@@ -11,8 +11,10 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.context import SERVICES_KEY, KBApplication, Services
+from bot.core.stats import local_date
 from bot.core.timezones import UTC_ZONE
 from bot.flow import UNCHANGED, Exchange, FlowSpec
+from bot.storage import practices as practice_store
 from bot.storage.deliveries import ClaimedDelivery
 from bot.storage.periods import MONTH, WEEK, load_period
 from bot.ui import keyboards
@@ -35,7 +37,21 @@ async def prepare_summary(
     records = await load_period(
         session, user_id=user_id, zone=zone, period_end=period_end, days=days
     )
-    return build_summary(records, zone=zone, period_end=period_end, days=days, language=language)
+    phrases = await practice_store.list_phrases(session, user_id=user_id)
+    # one of their own phrases to close with, a different one from one week to the next
+    phrase = (
+        phrases[local_date(period_end, zone).toordinal() // WEEK % len(phrases)]
+        if phrases
+        else None
+    )
+    return build_summary(
+        records,
+        zone=zone,
+        period_end=period_end,
+        days=days,
+        language=language,
+        phrase=phrase.text if phrase else None,
+    )
 
 
 PERIODS = {"": WEEK, "week": WEEK, "7": WEEK, "month": MONTH, "30": MONTH}

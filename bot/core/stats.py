@@ -89,6 +89,13 @@ class BreakRecord:
 
 
 @dataclass(frozen=True)
+class PracticeRecord(BreakRecord):
+    """One practice beyond the break (``kind``: critic, soothe, ...), with its mood ratings."""
+
+    kind: str = ""
+
+
+@dataclass(frozen=True)
 class DayStats:
     """The ratings of one local calendar day (``None`` figures when there were none)."""
 
@@ -122,6 +129,9 @@ class PeriodSummary:
     is_sparse: bool
     is_hard_week: bool
     days: tuple[DayStats, ...]
+    practices_taken: int = 0
+    practices_completed: int = 0
+    average_practice_change: float | None = None
 
     @property
     def period_days(self) -> int:
@@ -170,8 +180,10 @@ def summarize(
     period_end: dt.datetime,
     days: int = 7,
     previous: Sequence[Rating] = (),
+    practices: Sequence[PracticeRecord] = (),
 ) -> PeriodSummary:
-    """Summarize the ``days`` local days ending on the local day of ``period_end``."""
+    """Summarize the ``days`` local days ending on the local day of ``period_end``
+    (its breaks, and the practices beyond the break, counted apart)."""
     start, end = period_bounds(period_end, zone, days)
     tz = ZoneInfo(zone)
     local = [
@@ -182,7 +194,8 @@ def summarize(
     prev_start = start - dt.timedelta(days=days)
     prev_values = [r.value for r in previous if prev_start <= r.at.astimezone(tz).date() < start]
     in_period = [b for b in breaks if start <= b.started_at.astimezone(tz).date() <= end]
-    return _summary(start, end, _Groups.of(local), prev_values, in_period)
+    practiced = [p for p in practices if start <= p.started_at.astimezone(tz).date() <= end]
+    return _summary(start, end, _Groups.of(local), prev_values, in_period, practiced)
 
 
 def _summary(
@@ -191,17 +204,11 @@ def _summary(
     groups: _Groups,
     prev_values: Sequence[int],
     in_period: Sequence[BreakRecord],
+    practiced: Sequence[PracticeRecord],
 ) -> PeriodSummary:
     values = groups.values
     exact_mean = _mean(values)
     mean = None if exact_mean is None else round1(exact_mean)
-    break_change = _mean(
-        [
-            b.after - b.before
-            for b in in_period
-            if b.completed and b.before is not None and b.after is not None
-        ]
-    )
     time_pattern = _extremes(groups.by_time, TIMES_OF_DAY)
     weekday_pattern = _extremes(groups.by_weekday, range(7))
     ranked = sorted(groups.tags.items(), key=lambda item: (-item[1], item[0]))
@@ -216,7 +223,7 @@ def _summary(
         change_from_previous=_change(values, prev_values),
         breaks_taken=len(in_period),
         breaks_completed=sum(1 for b in in_period if b.completed),
-        average_break_change=None if break_change is None else round1(break_change),
+        average_break_change=_average_change(in_period),
         hardest_time_of_day=time_pattern[0] if time_pattern else None,
         easiest_time_of_day=time_pattern[1] if time_pattern else None,
         hardest_weekday=weekday_pattern[0] if weekday_pattern else None,
@@ -228,7 +235,21 @@ def _summary(
             mean is not None and len(values) >= MIN_RATINGS_FOR_STATS and mean <= HARD_WEEK_MEAN
         ),
         days=tuple(_day_stats(day, groups.by_date.get(day)) for day in dates),
+        practices_taken=len(practiced),
+        practices_completed=sum(1 for p in practiced if p.completed),
+        average_practice_change=_average_change(practiced),
     )
+
+
+def _average_change(records: Sequence[BreakRecord]) -> float | None:
+    """The mean change from before to after, over the completed ones rated both times."""
+    changes = [
+        r.after - r.before
+        for r in records
+        if r.completed and r.before is not None and r.after is not None
+    ]
+    change = _mean(changes)
+    return None if change is None else round1(change)
 
 
 @dataclass(frozen=True)
@@ -301,7 +322,9 @@ def _require_rating(value: int, name: str) -> None:
 
 @dataclass(frozen=True)
 class PeriodRecords:
-    """What one person stored around a period: ratings of it and the one before, its breaks."""
+    """What one person stored around a period: ratings of it and the one before, its breaks
+    and its other practices."""
 
     ratings: tuple[Rating, ...]
     breaks: tuple[BreakRecord, ...]
+    practices: tuple[PracticeRecord, ...] = ()

@@ -17,6 +17,7 @@ from bot.storage.models import (
     Conversation,
     Delivery,
     MoodRating,
+    RatingKind,
     RatingTag,
     User,
 )
@@ -310,3 +311,19 @@ async def tags_by_rating(
     for row in result.all():
         tags.setdefault(row.rating_id, []).append(row.tag)
     return {k: tuple(sorted(v)) for k, v in tags.items()}
+
+
+async def recent_tags(session: AsyncSession, *, user_id: int, since: datetime) -> set[str]:
+    """The feelings picked with the person's latest check-in or quick rating since ``since``."""
+    result = await session.exec(
+        select(MoodRating.id)
+        .where(
+            MoodRating.user_id == user_id,
+            MoodRating.rated_at >= since,
+            col(MoodRating.kind).in_([RatingKind.CHECKIN, RatingKind.QUICK]),
+        )
+        .order_by(col(MoodRating.rated_at).desc(), col(MoodRating.id).desc())
+        .limit(1)
+    )
+    rating_id = result.first()
+    return set() if rating_id is None else await get_tags(session, rating_id=rating_id)

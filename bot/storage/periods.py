@@ -1,8 +1,8 @@
-"""One person's records around a period, for their summary: two indexed queries.
+"""One person's records around a period, for their summary: three indexed queries.
 
 The ratings (with their feeling tags) of the period and the one before it, by
-``ix_mood_user_time``, and the breaks of the period, by ``ix_breaks_user_time``.
-Nobody else's rows are read.
+``ix_mood_user_time``, the breaks of the period, by ``ix_breaks_user_time``, and its
+other practices, by ``ix_practice_user_time``. Nobody else's rows are read.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.stats import BreakRecord, PeriodRecords, Rating, period_bounds
+from bot.core.stats import BreakRecord, PeriodRecords, PracticeRecord, Rating, period_bounds
 from bot.storage.models import Break, BreakStatus, MoodRating, RatingTag
+from bot.storage.practice_models import PracticeSession, PracticeStatus
 
 WEEK = 7
 MONTH = 30
@@ -84,10 +85,32 @@ def breaks_query(
     )
 
 
+def practices_query(
+    *, user_id: int, since: dt.datetime, until: dt.datetime
+) -> sa.Select[dt.datetime, int | None, int | None, str, str]:
+    """One person's practices (beyond the break) started in ``[since, until)``."""
+    return (
+        sa.select(
+            col(PracticeSession.started_at),
+            col(PracticeSession.mood_before),
+            col(PracticeSession.mood_after),
+            col(PracticeSession.status),
+            col(PracticeSession.kind),
+        )
+        .where(
+            col(PracticeSession.user_id) == user_id,
+            col(PracticeSession.started_at) >= since,
+            col(PracticeSession.started_at) < until,
+        )
+        .order_by(col(PracticeSession.started_at), col(PracticeSession.id))
+    )
+
+
 async def load_period(
     session: AsyncSession, *, user_id: int, zone: str, period_end: dt.datetime, days: int
 ) -> PeriodRecords:
-    """The person's ratings of the period and the one before, and the breaks of the period."""
+    """The person's ratings of the period and the one before, and the breaks and practices
+    of the period."""
     previous_start, start, until = query_window(period_end, zone, days)
     connection = await session.connection()  # plain rows, no ORM objects to build
     rows = await connection.execute(
@@ -114,4 +137,16 @@ async def load_period(
             breaks_query(user_id=user_id, since=start, until=until)
         )
     )
-    return PeriodRecords(ratings=ratings, breaks=breaks)
+    practices = tuple(
+        PracticeRecord(
+            started_at=started_at,
+            before=before,
+            after=after,
+            completed=status == PracticeStatus.COMPLETED,
+            kind=kind,
+        )
+        for started_at, before, after, status, kind in await connection.execute(
+            practices_query(user_id=user_id, since=start, until=until)
+        )
+    )
+    return PeriodRecords(ratings=ratings, breaks=breaks, practices=practices)

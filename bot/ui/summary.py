@@ -51,8 +51,10 @@ def build_summary(
     period_end: dt.datetime,
     days: int,
     language: str | None,
+    phrase: str | None = None,
 ) -> PreparedSummary:
-    """Figures, message and chart data for the ``days`` local days ending on ``period_end``."""
+    """Figures, message and chart data for the ``days`` local days ending on ``period_end``
+    (closing with ``phrase``, one of the person's own, when given)."""
     summary = summarize(
         records.ratings,
         records.breaks,
@@ -60,12 +62,14 @@ def build_summary(
         period_end=period_end,
         days=days,
         previous=records.ratings,
+        practices=records.practices,
     )
     text = compose_summary(
         summary,
         language=language,
         variant=summary.end.toordinal(),  # a different closing line from one week to the next
         tag_label=lambda tag: tag_label(tag, language),
+        phrase=phrase,
     )
     chart = (
         None

@@ -50,36 +50,32 @@ def compose_summary(
     language: str | None = None,
     variant: int = 0,
     tag_label: Callable[[str], str] | None = None,
+    phrase: str | None = None,
 ) -> str:
-    """The summary message for ``summary``; ``variant`` picks among alternative wordings."""
+    """The summary message for ``summary``; ``variant`` picks among alternative wordings.
+
+    ``phrase``, one of the person's own kind phrases, comes just before the closing words.
+    """
     lang = language
     days = summary.period_days
     is_week = days == WEEK_DAYS
     period = (
         t("summary.period.week", lang) if is_week else t("summary.period.days", lang, days=days)
     )
-    title_key = "summary.title.week" if is_week else "summary.title.days"
-    title = t(
-        title_key,
-        lang,
-        days=days,
-        start=date_label(summary.start, lang),
-        end=date_label(summary.end, lang),
-        sep=t("summary.range_separator", lang),
-    )
     closing = t("summary.closing", lang, variant=variant)
-
+    if phrase:
+        closing = t("summary.own_phrase", lang, phrase=phrase) + _PARAGRAPH + closing
+    title = _title(summary, is_week, lang)
     if summary.is_sparse:
         return _PARAGRAPH.join([title, _sparse(summary, period, lang, variant), closing])
 
     paragraphs = [title]
-
     overview = [_overview(summary, period, lang)]
     if summary.change_from_previous is not None:
         overview.append(_change(summary.change_from_previous, is_week, days, lang))
     paragraphs.append(" ".join(overview))
 
-    breaks = _breaks(summary, lang)
+    breaks = " ".join(part for part in (_breaks(summary, lang), _practices(summary, lang)) if part)
     if breaks:
         paragraphs.append(breaks)
 
@@ -91,18 +87,32 @@ def compose_summary(
     if patterns:
         paragraphs.append(" ".join(patterns))
 
-    if summary.days_with_ratings == days:
-        paragraphs.append(t("summary.consistency.every_day", lang, period=period))
-    elif summary.days_with_ratings == 1:  # what they did, never what they didn't
-        paragraphs.append(t("summary.consistency.once", lang, period=period))
-    else:
-        rated = summary.days_with_ratings
-        paragraphs.append(t("summary.consistency.some", lang, rated=rated, period=period))
-
+    paragraphs.append(_consistency(summary, period, lang))
     if summary.is_hard_week:
         paragraphs.append(t("summary.hard_week.note", lang))
     paragraphs.append(closing)
     return _PARAGRAPH.join(paragraphs)
+
+
+def _title(summary: PeriodSummary, is_week: bool, lang: str | None) -> str:
+    return t(
+        "summary.title.week" if is_week else "summary.title.days",
+        lang,
+        days=summary.period_days,
+        start=date_label(summary.start, lang),
+        end=date_label(summary.end, lang),
+        sep=t("summary.range_separator", lang),
+    )
+
+
+def _consistency(summary: PeriodSummary, period: str, lang: str | None) -> str:
+    """On how many days they checked in: what they did, never what they didn't."""
+    if summary.days_with_ratings == summary.period_days:
+        return t("summary.consistency.every_day", lang, period=period)
+    if summary.days_with_ratings == 1:
+        return t("summary.consistency.once", lang, period=period)
+    rated = summary.days_with_ratings
+    return t("summary.consistency.some", lang, rated=rated, period=period)
 
 
 def split_caption(text: str, limit: int = CAPTION_LIMIT) -> tuple[str, str | None]:
@@ -137,6 +147,8 @@ def _sparse(summary: PeriodSummary, period: str, lang: str | None, variant: int)
         text = t("summary.sparse.two", lang, period=period, first=values[0], second=values[1])
     if summary.breaks_taken:
         text = " ".join([text, _breaks_taken(summary.breaks_taken, lang)])
+    if summary.practices_taken:
+        text = " ".join([text, _practices_taken(summary.practices_taken, lang)])
     return text
 
 
@@ -192,6 +204,28 @@ def _breaks(summary: PeriodSummary, lang: str | None) -> str | None:
             parts.append(t("summary.breaks.steady", lang))
         else:
             parts.append(t("summary.breaks.lower", lang))
+    return " ".join(parts)
+
+
+def _practices_taken(count: int, lang: str | None) -> str:
+    if count == 1:
+        return t("summary.practices.taken_one", lang)
+    return t("summary.practices.taken_many", lang, count=count)
+
+
+def _practices(summary: PeriodSummary, lang: str | None) -> str | None:
+    """How many practices beyond the break, and how the mood moved around them."""
+    if summary.practices_taken == 0:
+        return None
+    parts = [_practices_taken(summary.practices_taken, lang)]
+    change = summary.average_practice_change
+    if change is not None:
+        if change > 0:
+            parts.append(t("summary.practices.rose", lang, change=number(change, lang)))
+        elif change == 0:
+            parts.append(t("summary.practices.steady", lang))
+        else:
+            parts.append(t("summary.practices.lower", lang))
     return " ".join(parts)
 
 

@@ -11,6 +11,7 @@ from bot.storage import crud
 from bot.storage.models import BreakStatus, Conversation, RatingKind
 from bot.storage.practice_models import PhraseSource
 from bot.ui import keyboards
+from handlers import next_step
 from handlers.breaks.steps import (
     current,
     rate,
@@ -49,14 +50,26 @@ async def finish(exchange: Exchange, value: int | None) -> str:
     text = exchange.t(
         key, variant=break_row.variant, before=break_row.mood_before, after=break_row.mood_after
     )
-    if key == "break.closing_lower":
+    if key == "break.closing_lower":  # kindness stirred up pain: grounding, not more practice
         await exchange.say(text)
         await exchange.say(
             exchange.t("break.grounding_offer"),
             keyboards.grounding(exchange.ref, exchange.language),
         )
-    else:
+        return FINISHED
+    suggestion = next_step.choose(
+        exchange,
+        tags=await next_step.feelings_before(
+            exchange, user_id=break_row.user_id, started=break_row.started_at
+        ),
+        mood=break_row.mood_after if break_row.mood_after is not None else break_row.mood_before,
+        after_break=True,
+    )
+    if suggestion is None:
         await exchange.say(text, keyboards.after_break(exchange.ref, exchange.language))
+    else:  # one next step instead of "another break"
+        offer = next_step.offer_text(exchange, suggestion, "mood.low_offer", break_row.variant)
+        await exchange.say(f"{text}\n\n{offer}", next_step.offer_keyboard(exchange, suggestion))
     return FINISHED
 
 

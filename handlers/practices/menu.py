@@ -7,7 +7,19 @@ from bot.ui import practice_keyboards
 from bot.ui.callbacks import Prefix
 
 # the lines of the menu, in order: the command and its one-line description
-LINES = ("kindness", "critic", "friend", "soothe", "gratitude", "break", "phrases", "journal")
+LINES = (
+    "kindness",
+    "critic",
+    "friend",
+    "soothe",
+    "gratitude",
+    "break",
+    "phrases",
+    "journal",
+    "learn",
+    "resources",
+    "share",
+)
 
 
 async def show_menu(exchange: Exchange) -> str:

@@ -12,6 +12,7 @@ import pytest
 from bot.core.stats import (
     BreakRecord,
     DayStats,
+    PracticeRecord,
     Rating,
     period_bounds,
     round1,
@@ -196,6 +197,23 @@ def test_breaks_negative_and_missing_average() -> None:
     unrated = [BreakRecord(day, None, None, True), BreakRecord(day, 3, 6, False)]
     s = summarize([], unrated, zone="UTC", period_end=END)
     assert (s.breaks_taken, s.breaks_completed, s.average_break_change) == (2, 1, None)
+
+
+def test_practices_are_counted_apart_from_breaks() -> None:
+    day = dt.datetime(2026, 10, 21, 12, tzinfo=UTC)
+    practices = [
+        PracticeRecord(day, before=3, after=6, completed=True, kind="critic"),  # +3
+        PracticeRecord(day, before=4, after=4, completed=True, kind="soothe"),  # 0
+        PracticeRecord(day, before=None, after=None, completed=True, kind="gratitude"),
+        PracticeRecord(day, before=2, after=9, completed=False, kind="friend"),  # stopped
+        PracticeRecord(day - dt.timedelta(days=9), before=0, after=9, completed=True),  # outside
+    ]
+    breaks = [BreakRecord(day, before=4, after=5, completed=True)]
+    s = summarize([], breaks, zone="UTC", period_end=END, practices=practices)
+    assert (s.practices_taken, s.practices_completed, s.average_practice_change) == (4, 3, 1.5)
+    assert (s.breaks_taken, s.average_break_change) == (1, 1.0)  # breaks unchanged
+    none = summarize([], breaks, zone="UTC", period_end=END)
+    assert (none.practices_taken, none.average_practice_change) == (0, None)
 
 
 def test_break_placed_on_its_local_day() -> None:

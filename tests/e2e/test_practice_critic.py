@@ -153,3 +153,31 @@ async def test_a_double_tap_on_a_step_moves_once(harness: Harness) -> None:
     async with h.session() as session:
         conversation = (await session.exec(select(Conversation))).one()
     assert conversation.state == "tone"
+
+
+async def test_a_pause_for_safety_in_the_critic_resumes_at_the_same_step(harness: Harness) -> None:
+    h = harness
+    await _begin(h)
+    await h.tap(USER, "4")
+    tone = await h.say(USER, CRITIC)
+    assert "tone" in tone.text.lower() or "speaks" in tone.text
+    question = await h.say(USER, "everyone would be better off if I just disappeared for good")
+    assert question.text.endswith("Are you safe right now?")
+    async with h.session() as session:
+        paused = (await session.exec(select(Conversation))).one()
+    assert (paused.flow, paused.state, paused.paused_by is not None) == ("critic", "tone", True)
+    assert "tone" not in await _answers(h)  # held, not yet stored
+    mark = h.emulator.mark(USER)
+    query = h.emulator.press(USER, "I'm okay, let's go on")
+    await h.emulator.wait_callback_answered(query)
+    okay, *rest = await h.replies(USER, 2, after=mark)
+    assert "/sos" in okay.text
+    protect = rest[-1]
+    assert "protect" in protect.text or "safe from" in protect.text  # the step after "tone"
+    answers = await _answers(h)
+    assert answers["says"] == CRITIC and "disappeared" in answers["tone"]
+    async with h.session() as session:
+        resumed = (await session.exec(select(Conversation))).one()
+    assert (resumed.state, resumed.paused_by) == ("protect", None)
+    (reply,) = await h.tap(USER, "Skip")  # and the practice goes on from there
+    assert "wise" in reply.text

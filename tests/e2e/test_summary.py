@@ -14,6 +14,7 @@ from sqlmodel import col, select
 import bot.ui.summary
 import handlers.summary
 from bot.storage.models import BreakStatus, Delivery, DeliveryKind, DeliveryStatus, RatingKind, User
+from bot.storage.practice_models import PracticeSession, PracticeStatus
 from bot.ui.chart_data import ChartData
 from bot.ui.charts import render_chart
 from bot.ui.summary_text import split_caption
@@ -402,3 +403,41 @@ async def test_blocked_person_is_skipped_and_marked_inactive(harness: Harness) -
     h.clock.set(datetime(2026, 12, 6, 17, 0, tzinfo=UTC))
     await h.dispatch()
     assert photos(h, blocked) == []
+
+
+async def test_the_summary_counts_practices_beside_breaks(
+    harness: Harness, charts: list[ChartData]
+) -> None:
+    h = harness
+    h.clock.set(DST_SUNDAY_NIGHT)
+    await onboard(h, USER, zone_label="Berlin")
+    await seed_october(h)
+    async with h.session() as session:
+        user = await user_by_telegram_id(session, telegram_id=USER)
+        assert user.id is not None
+        for kind, day, before, after, status in [
+            ("critic", 20, 3, 6, PracticeStatus.COMPLETED),
+            ("soothe", 22, 4, 5, PracticeStatus.COMPLETED),
+            ("gratitude", 23, None, None, PracticeStatus.COMPLETED),
+            ("friend", 23, 5, None, PracticeStatus.ABANDONED),
+            ("kindness", 12, 1, 9, PracticeStatus.COMPLETED),  # the week before
+        ]:
+            session.add(
+                PracticeSession(
+                    user_id=user.id,
+                    kind=kind,
+                    started_at=local(2026, 10, day, 18),
+                    status=status,
+                    mood_before=before,
+                    mood_after=after,
+                )
+            )
+        await session.commit()
+    message = await h.say(USER, "/summary")
+    caption = message.text or ""
+    assert (
+        "You made time for 3 self-compassion breaks. "
+        "On average your mood rose 2.0 points during a break. "
+        "You also made time for 4 other practices. "
+        "Around them your mood rose 2.0 points on average." in caption
+    )

@@ -7,9 +7,22 @@ import re
 import pytest
 
 from bot.app import build_flows
+from bot.ui.practice_card import card_data, card_text
 from bot.ui.texts import catalogue
 
-PRACTICE_TABLES = ("practices", "critic", "friend", "kindness", "soothe", "gratitude", "phrases")
+PRACTICE_TABLES = (
+    "practices",
+    "critic",
+    "friend",
+    "kindness",
+    "soothe",
+    "gratitude",
+    "phrases",
+    "suggest",
+    "learn",
+    "resources",
+    "share",
+)
 PRACTICE_FLOWS = ("kindness", "critic", "friend", "soothe", "gratitude", "phrases", "practices")
 MAX_WORDS = 60
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -59,3 +72,9 @@ def test_repeated_texts_have_several_wordings() -> None:
 def test_the_practices_credit_their_source() -> None:
     credit = catalogue().text("practices.credit")
     assert "Kristin Neff" in credit and "Christopher Germer" in credit
+
+
+def test_the_practice_card_fits_one_short_message() -> None:
+    text = card_text(card_data())
+    assert len(text.split()) <= MAX_WORDS
+    assert text.count("\n\n") == 4 and "Kristin Neff" in text  # title, three steps, credit

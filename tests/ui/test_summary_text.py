@@ -299,3 +299,32 @@ def test_consistency_says_what_was_done_not_what_was_missed() -> None:
     text = compose_summary(make())
     assert " of 7 days" not in text and " of 30 days" not in text
     assert "doing the best you can" not in text
+
+
+def test_the_summary_can_close_with_one_of_their_own_phrases() -> None:
+    for summary in (make(), summarize([], [], zone="UTC", period_end=END)):
+        text = compose_summary(summary, phrase="I'm allowed to rest")
+        *_, intro, phrase, closing = text.split("\n\n")
+        assert "words of your own" in intro and phrase == "“I'm allowed to rest”"
+        assert "💛" in closing
+        assert "allowed to rest" not in compose_summary(summary)
+
+
+def test_practices_are_counted_beside_the_breaks() -> None:
+    text = compose_summary(
+        make(practices_taken=4, practices_completed=3, average_practice_change=1.5)
+    )
+    assert "3 self-compassion breaks." in text and "4 other practices." in text
+    assert "Around them your mood rose 1.5 points" in text
+    assert text.index("breaks.") < text.index("other practices")
+    one = compose_summary(make(practices_taken=1, average_practice_change=0.0))
+    assert "1 other practice." in one and "about the same" in one
+    lower = compose_summary(make(practices_taken=2, average_practice_change=-0.5))
+    assert "dipped" in lower and "normal" in lower
+    assert "other practice" not in compose_summary(make())
+    sparse = compose_summary(summarize([], [], zone="UTC", period_end=END))
+    assert "other practice" not in sparse
+    sparse = compose_summary(
+        replace(summarize([], [], zone="UTC", period_end=END), practices_taken=2)
+    )
+    assert "2 other practices." in sparse
