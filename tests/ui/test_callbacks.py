@@ -10,7 +10,7 @@ from bot.ui.callbacks import ACTIONS, MAX_BYTES, Callback, Prefix, parse
 def test_round_trip_of_every_action() -> None:
     for flow, actions in ACTIONS.items():
         for action in actions:
-            cb = Callback(flow, action, 123456789012, "10")
+            cb = Callback(flow, action, 2_147_483_647, "10")
             data = cb.encode()
             assert len(data.encode()) <= MAX_BYTES
             assert parse(data) == cb

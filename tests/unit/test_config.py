@@ -125,3 +125,12 @@ def test_configured_logging_never_shows_the_token(caplog: pytest.LogCaptureFixtu
     finally:
         for handler in root.handlers:
             handler.filters = before.get(id(handler), [])
+
+
+def test_flood_control_settings() -> None:
+    settings = load_settings({"FLOOD_BURST": "5", "FLOOD_PER_MINUTE": "0"})
+    assert (settings.flood_burst, settings.flood_per_minute) == (5, 0)
+    defaults = load_settings({})
+    assert (defaults.flood_burst, defaults.flood_per_minute) == (20, 60)
+    with pytest.raises(ConfigError, match="FLOOD_BURST"):
+        load_settings({"FLOOD_BURST": "0"})
