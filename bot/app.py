@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
+from bot.core.flood import FloodGate
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
@@ -95,8 +96,13 @@ def delivery_senders(app: KBApplication) -> Mapping[str, Sender]:
     }
 
 
-def build_router(flows: list[FlowSpec]) -> FlowRouter:
-    """The private-chat router with its kind fallbacks."""
+def build_router(flows: list[FlowSpec], settings: Settings) -> FlowRouter:
+    """The private-chat router with its kind fallbacks and flood control."""
+    flood = (
+        FloodGate(burst=settings.flood_burst, per_minute=settings.flood_per_minute)
+        if settings.flood_per_minute > 0
+        else None
+    )
     return FlowRouter(
         flows,
         on_unknown_command=help.unknown_command,
@@ -109,6 +115,7 @@ def build_router(flows: list[FlowSpec]) -> FlowRouter:
         on_paused=safety.paused,
         on_consent_needed=consent.ask,
         on_danger_unstored=consent.danger_unstored,
+        flood=flood,
     )
 
 
@@ -205,16 +212,16 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build(),
     )
-    register_handlers(app, flows)
+    register_handlers(app, flows, settings)
     return app
 
 
-def register_handlers(app: KBApplication, flows: list[FlowSpec]) -> None:
+def register_handlers(app: KBApplication, flows: list[FlowSpec], settings: Settings) -> None:
     """The one place handlers are added; order within group 0 matters."""
     # 1. group chats: no flows there, only an invitation to a private chat
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, help.group_chat))
     # 2. the person blocked or unblocked the bot: check-ins stop or start again
     app.add_handler(ChatMemberHandler(help.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # 3. everything in private chats, and every button press, by stored conversation state
-    app.add_handler(build_router(flows))
+    app.add_handler(build_router(flows, settings))
     app.add_error_handler(on_error)

@@ -69,6 +69,9 @@ class Settings:
     dispatch_interval_seconds: float = 20.0
     conversation_timeout_minutes: int = 30
     chart_dir: Path = field(default_factory=lambda: Path("data/charts"))
+    # flood control, per person: a burst at once, then this many a minute (0 turns it off)
+    flood_burst: int = 20
+    flood_per_minute: int = 60
     # newest first: the first encrypts, every one decrypts (see scripts/rotate-key)
     data_encryption_keys: tuple[Secret, ...] = ()
     # entries older than this many months are deleted automatically (None: kept)
@@ -248,6 +251,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         checkin_grace_minutes=_int(env, "CHECKIN_GRACE_MINUTES", 30, 0, 24 * 60),
         dispatch_interval_seconds=_float(env, "DISPATCH_INTERVAL_SECONDS", 20.0, 0.05, 600.0),
         conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, 1, 24 * 60),
+        flood_burst=_int(env, "FLOOD_BURST", 20, 1, 1000),
+        flood_per_minute=_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
         retention_months=_retention(env),
         webhook=_webhook(env),

@@ -164,6 +164,33 @@ class UserSide(EmulatorBase):
             self._enqueue("callback_query", query)
             return query_id
 
+    def press_detached(self, user_id: int, callback_data: str) -> str:
+        """A press with no message attached (as from an inline message); the query id."""
+        with self._cond:
+            user = self._user(user_id)
+            query_id = str(next(self._callback_ids))
+            self._callbacks[query_id] = False
+            query = {
+                "id": query_id,
+                "from": dict(user),
+                "inline_message_id": f"inline-{query_id}",
+                "chat_instance": str(user_id * 7919 + 1_000_000_007),
+                "data": callback_data,
+            }
+            self._enqueue("callback_query", query)
+            return query_id
+
+    def send_raw(self, update: Mapping[str, Any]) -> None:
+        """Queue ``update`` exactly as given, its ``update_id`` too (repeated, out of order).
+
+        A callback query in it is registered, so the bot may answer it once."""
+        with self._cond:
+            query = update.get("callback_query")
+            if isinstance(query, dict) and isinstance(query.get("id"), str):
+                self._callbacks[query["id"]] = False
+            self._updates.append(copy.deepcopy(dict(update)))
+            self._changed()
+
     def press(self, user_id: int, label: str, *, chat_id: int | None = None) -> str:
         """Press the button labelled ``label`` on the newest bot message that has it."""
         with self._cond:

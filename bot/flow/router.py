@@ -19,9 +19,11 @@ from telegram.ext import BaseHandler
 
 from bot.context import BotContext
 from bot.core.crisis_screen import screen_text
+from bot.core.flood import FloodGate
 from bot.delivery.planning import plan_user
 from bot.flow.consent import ConsentGate
 from bot.flow.exchange import Exchange
+from bot.flow.flood import FloodGuard
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
 from bot.storage import crud
@@ -31,7 +33,7 @@ from bot.ui import callbacks
 log = logging.getLogger(__name__)
 
 
-class FlowRouter(StepRunner, ConsentGate, BaseHandler[Update, BotContext, None]):
+class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotContext, None]):
     """The one handler for private chats: dispatches by the stored conversation state."""
 
     def __init__(
@@ -48,8 +50,10 @@ class FlowRouter(StepRunner, ConsentGate, BaseHandler[Update, BotContext, None])
         on_paused: StepFn,
         on_consent_needed: StepFn,
         on_danger_unstored: UnstoredDangerFn,
+        flood: FloodGate | None = None,
     ) -> None:
         super().__init__(self._handle)
+        self.flood = flood
         self.flows = {f.name: f for f in flows}
         self.commands: dict[str, FlowSpec] = {}
         for flow in flows:
@@ -83,6 +87,8 @@ class FlowRouter(StepRunner, ConsentGate, BaseHandler[Update, BotContext, None])
         services = context.services
         tg_user = update.effective_user
         assert tg_user is not None
+        if await self._held_back(update, context):
+            return  # one person's flood: let it pass, so everyone else is answered
         now = services.clock.now()
         async with services.sessions() as session:
             known = await crud.get_user(session, telegram_id=tg_user.id)

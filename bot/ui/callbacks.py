@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
+MAX_REF = 2**31 - 1  # record ids are 32-bit columns: a larger ref cannot be a record of ours
 
 
 class Prefix(StrEnum):
@@ -139,7 +140,7 @@ def parse(data: str | None) -> Callback | None:
         flow = Prefix(match["flow"])
     except ValueError:
         return None
-    if match["action"] not in ACTIONS[flow]:
+    if match["action"] not in ACTIONS[flow] or int(match["ref"]) > MAX_REF:
         return None
     return Callback(flow, match["action"], int(match["ref"]), match["value"], match["state"] or "")
 

@@ -57,6 +57,8 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settin
         chart_dir=tmp_path / "charts",
         # jobs run only when a test runs them (run_job), on the fake clock
         dispatch_interval_seconds=3600.0,
+        # tests press and type faster than any person; tests/e2e/test_flood.py turns it on
+        flood_per_minute=0,
     )
     return replace(base, **overrides)
 

@@ -10,7 +10,7 @@ from bot.ui.callbacks import ACTIONS, MAX_BYTES, Callback, Prefix, parse
 def test_round_trip_of_every_action() -> None:
     for flow, actions in ACTIONS.items():
         for action in actions:
-            cb = Callback(flow, action, 123456789012, "10")
+            cb = Callback(flow, action, 2_147_483_647, "10")
             data = cb.encode()
             assert len(data.encode()) <= MAX_BYTES
             assert parse(data) == cb
@@ -57,3 +57,9 @@ def test_a_step_button_carries_the_state_it_was_shown_at() -> None:
     assert data.encode() == "b:next:12::mindfulness"
     assert parse("b:next:12::mindfulness") == data
     assert parse("b:next:12:") == Callback(Prefix.BREAK, "next", 12)  # sent before stamping
+
+
+def test_refs_beyond_the_id_columns_are_refused() -> None:
+    assert parse("c:rate:2147483647:5") == Callback(Prefix.CHECKIN, "rate", 2**31 - 1, "5")
+    for ref in (2**31, 2**63 - 1, 10**18 - 1):
+        assert parse(f"c:rate:{ref}:5") is None

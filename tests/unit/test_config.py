@@ -172,3 +172,12 @@ def test_bad_webhook_settings_name_the_variable(change: dict[str, str], variable
     with pytest.raises(ConfigError, match=variable) as caught:
         load_settings({**WEBHOOK, **change})
     assert "has spaces" not in str(caught.value)  # a secret is never echoed
+
+
+def test_flood_control_settings() -> None:
+    settings = load_settings({"FLOOD_BURST": "5", "FLOOD_PER_MINUTE": "0"})
+    assert (settings.flood_burst, settings.flood_per_minute) == (5, 0)
+    defaults = load_settings({})
+    assert (defaults.flood_burst, defaults.flood_per_minute) == (20, 60)
+    with pytest.raises(ConfigError, match="FLOOD_BURST"):
+        load_settings({"FLOOD_BURST": "0"})

@@ -1,0 +1,71 @@
+"""One person's flood of updates is slowed, with one kind word; everyone else is not."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from bot.ui.texts import t
+from tests.support.driver import Driver
+from tests.support.harness import Harness, onboard
+
+FLOODER = 6301
+OTHER = 6302
+CALM = 6303
+FLOOD = 300
+CALM_BURST = 8
+
+
+async def _round_trip(h: Harness) -> float:
+    start = time.perf_counter()
+    await h.say(OTHER, "/help", timeout=30.0)
+    return time.perf_counter() - start
+
+
+async def _behind(h: Harness, person: int, count: int) -> float:
+    """The other person's wait for an answer, sent just after ``count`` texts from ``person``."""
+    for number in range(count):
+        h.emulator.send_text(person, f"hello {number}")
+    return await _round_trip(h)
+
+
+async def test_a_flood_is_slowed_and_others_are_not(harness: Harness) -> None:
+    h = harness
+    h.settings = replace(h.settings, flood_burst=12, flood_per_minute=120)
+    await h.restart()
+    d = Driver(h)
+    for person in (FLOODER, CALM, OTHER):
+        await onboard(h, person)
+    await d.settle()
+    await d.say(CALM, "hello")  # the crisis screen reads its lexicon on first use
+    # the baseline: the other person waits behind a few messages from someone calm
+    behind_calm = await _behind(h, CALM, CALM_BURST)
+    await d.settle()
+    mark = h.emulator.mark(FLOODER)
+    behind_flood = await _behind(h, FLOODER, FLOOD)  # queued behind the whole flood
+    await d.settle()
+    received = [m.text for m in h.emulator.chat_messages(FLOODER) if m.message_id > mark]
+    assert received.count(t("fallback.flood")) == 1
+    # the burst (and what trickled back in meanwhile) answered, one kind word, the rest let pass
+    assert 5 < len(received) < 12 + 1 + 10
+    ratio = behind_flood / behind_calm
+    # unthrottled, 300 messages would delay the other ~FLOOD / CALM_BURST = 37 times as long as the baseline
+    assert ratio < 6, (behind_calm, behind_flood)
+    print(
+        f"behind {CALM_BURST} calm messages {behind_calm * 1000:.0f} ms, "
+        f"behind a flood of {FLOOD} {behind_flood * 1000:.0f} ms, x{ratio:.1f}"
+    )
+
+
+async def test_words_of_danger_are_answered_even_in_a_flood(harness: Harness) -> None:
+    h = harness
+    h.settings = replace(h.settings, flood_burst=4, flood_per_minute=1)
+    await h.restart()
+    d = Driver(h)
+    await onboard(h, FLOODER)
+    await d.settle()
+    for number in range(10):
+        h.emulator.send_text(FLOODER, f"hi {number}")
+    await d.settle()
+    reply = await h.say(FLOODER, "I want to end my life")
+    assert reply.text.endswith("Are you safe right now?")
