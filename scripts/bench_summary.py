@@ -42,7 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bot.core.stats import BreakRecord, Rating, summarize  # noqa: E402
+from bot.core.samples import BreakRecord, Rating  # noqa: E402
+from bot.core.stats import summarize  # noqa: E402
 from bot.ui.chart_data import chart_data  # noqa: E402
 from bot.ui.charts import CHART_SIZE, render_chart  # noqa: E402
 from bot.ui.summary_text import compose_summary  # noqa: E402

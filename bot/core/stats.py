@@ -31,11 +31,8 @@ from fractions import Fraction
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.core.samples import BreakRecord, PracticeRecord, Rating
 from bot.core.schedule import require_aware
-
-MIN_RATING = 0
-MAX_RATING = 10
-RATING_KINDS = frozenset({"checkin", "break_before", "break_after", "quick"})
 
 MIN_RATINGS_FOR_STATS = 3
 """Fewer ratings than this make a period sparse and hide the comparison."""
@@ -52,47 +49,6 @@ TIMES_OF_DAY: tuple[TimeOfDay, ...] = ("morning", "afternoon", "evening", "night
 """Local-hour buckets: morning 05-12, afternoon 12-17, evening 17-22, night 22-05."""
 
 _K = TypeVar("_K", bound=Hashable)
-
-
-@dataclass(frozen=True)
-class Rating:
-    """One mood rating (0-10) at an aware instant, with optional feeling tags."""
-
-    at: dt.datetime
-    value: int
-    kind: str
-    tags: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        require_aware(self.at, "Rating.at")
-        _require_rating(self.value, "Rating.value")
-        if self.kind not in RATING_KINDS:
-            raise ValueError(
-                f"Rating.kind must be one of {sorted(RATING_KINDS)}, not {self.kind!r}"
-            )
-
-
-@dataclass(frozen=True)
-class BreakRecord:
-    """One self-compassion break with the mood before and after, when given."""
-
-    started_at: dt.datetime
-    before: int | None
-    after: int | None
-    completed: bool
-
-    def __post_init__(self) -> None:
-        require_aware(self.started_at, "BreakRecord.started_at")
-        for name, value in (("before", self.before), ("after", self.after)):
-            if value is not None:
-                _require_rating(value, f"BreakRecord.{name}")
-
-
-@dataclass(frozen=True)
-class PracticeRecord(BreakRecord):
-    """One practice beyond the break (``kind``: critic, soothe, ...), with its mood ratings."""
-
-    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -311,20 +267,3 @@ def _extremes(groups: Mapping[_K, list[int]], order: Iterable[_K]) -> tuple[_K, 
     if easiest[1] - hardest[1] < Fraction(MIN_PATTERN_GAP):
         return None
     return hardest[0], easiest[0]
-
-
-def _require_rating(value: int, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be an int from {MIN_RATING} to {MAX_RATING}")
-    if not MIN_RATING <= value <= MAX_RATING:
-        raise ValueError(f"{name} must be from {MIN_RATING} to {MAX_RATING}, not {value}")
-
-
-@dataclass(frozen=True)
-class PeriodRecords:
-    """What one person stored around a period: ratings of it and the one before, its breaks
-    and its other practices."""
-
-    ratings: tuple[Rating, ...]
-    breaks: tuple[BreakRecord, ...]
-    practices: tuple[PracticeRecord, ...] = ()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from bot.context import BotContext
 from bot.flow.spec import FlowSpec
-from bot.storage import crud
+from bot.storage import conversations
 
 
 async def expire_conversations(context: BotContext, flows: Mapping[str, FlowSpec]) -> int:
@@ -15,11 +15,11 @@ async def expire_conversations(context: BotContext, flows: Mapping[str, FlowSpec
     now = services.clock.now()
     ended = 0
     async with services.sessions() as session:
-        for conversation in await crud.expired_conversations(session, now=now):
+        for conversation in await conversations.expired_conversations(session, now=now):
             flow = flows.get(conversation.flow)
             if flow is not None:
                 await flow.on_expire(session, conversation, now)
-            if await crud.delete_conversation(
+            if await conversations.delete_conversation(
                 session, user_id=conversation.user_id, expected_version=conversation.version
             ):
                 ended += 1

@@ -26,7 +26,7 @@ from bot.flow.exchange import Exchange
 from bot.flow.flood import FloodGuard
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
-from bot.storage import crud
+from bot.storage import conversations, crud
 from bot.storage.models import Conversation
 from bot.ui import callbacks
 
@@ -126,16 +126,18 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         await exchange.deliver()
 
     async def _live_conversation(self, exchange: Exchange) -> Conversation | None:
-        conversation = await crud.get_conversation(exchange.session, user_id=exchange.user_id)
+        conversation = await conversations.get_conversation(
+            exchange.session, user_id=exchange.user_id
+        )
         if conversation is None:
             return None
         flow = self.flows.get(conversation.flow)
         if flow is None or conversation.state not in flow.steps:
-            await crud.delete_conversation(exchange.session, user_id=exchange.user_id)
+            await conversations.delete_conversation(exchange.session, user_id=exchange.user_id)
             return None
         if conversation.expires_at <= exchange.now:
             await flow.on_expire(exchange.session, conversation, exchange.now)
-            await crud.delete_conversation(exchange.session, user_id=exchange.user_id)
+            await conversations.delete_conversation(exchange.session, user_id=exchange.user_id)
             return None
         return conversation
 
@@ -227,7 +229,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             await self._advance(exchange, flow, flow.on_cancel)
         else:
             await flow.on_expire(exchange.session, conversation, exchange.now)
-            await crud.delete_conversation(exchange.session, user_id=exchange.user_id)
+            await conversations.delete_conversation(exchange.session, user_id=exchange.user_id)
             await self.on_cancel_nothing(exchange)
 
     async def _button(self, exchange: Exchange, query: CallbackQuery) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.flow.exchange import FINISHED, UNCHANGED, Exchange
 from bot.flow.spec import ConversationMoved, FlowSpec, Step, StepFn
-from bot.storage import crud
+from bot.storage import conversations
 from bot.storage import safety as safety_store
 from bot.storage.models import Conversation
 from bot.ui.keyboards import stamp_state
@@ -19,7 +19,7 @@ class StepRunner:
 
     async def _resume(self, exchange: Exchange) -> None:
         """Go back to the paused flow: hand it the held words, or show its step again."""
-        exchange.conversation = await crud.get_conversation(
+        exchange.conversation = await conversations.get_conversation(
             exchange.session, user_id=exchange.user_id
         )
         conversation = exchange.conversation
@@ -60,7 +60,7 @@ class StepRunner:
             expected_version=conversation.version,
         ):
             raise ConversationMoved
-        exchange.conversation = await crud.get_conversation(
+        exchange.conversation = await conversations.get_conversation(
             exchange.session, user_id=exchange.user_id
         )
 
@@ -83,7 +83,7 @@ class StepRunner:
             # starting something new: the old flow ends quietly, as if it timed out
             await self.flows[before.flow].on_expire(exchange.session, before, exchange.now)
         if next_state == FINISHED:
-            if before is not None and not await crud.delete_conversation(
+            if before is not None and not await conversations.delete_conversation(
                 exchange.session, user_id=uid, expected_version=before.version
             ):
                 raise ConversationMoved
@@ -93,7 +93,7 @@ class StepRunner:
         timeout = flow.timeout or timedelta(
             minutes=exchange.context.services.settings.conversation_timeout_minutes
         )
-        if not await crud.save_conversation(
+        if not await conversations.save_conversation(
             exchange.session,
             user_id=uid,
             flow=flow.name,

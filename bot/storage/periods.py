@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.stats import BreakRecord, PeriodRecords, PracticeRecord, Rating, period_bounds
+from bot.core.samples import BreakRecord, PeriodRecords, PracticeRecord, Rating
+from bot.core.stats import period_bounds
 from bot.storage.models import Break, BreakStatus, MoodRating, RatingTag
 from bot.storage.practice_models import PracticeSession, PracticeStatus
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bot.core.stats import MAX_RATING, MIN_RATING, BreakRecord, PeriodSummary, local_date
+from bot.core.samples import MAX_RATING, MIN_RATING, BreakRecord
+from bot.core.stats import PeriodSummary, local_date
 from bot.ui.summary_text import WEEK_DAYS, day_label
 from bot.ui.texts import t
 

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from bot.core.stats import MAX_RATING, MIN_RATING
+from bot.core.samples import MAX_RATING, MIN_RATING
 from bot.ui.chart_data import ChartData
 
 CHART_SIZE = (1200, 800)

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.core.choices import FEELING_TAGS
-from bot.core.stats import PeriodRecords, PeriodSummary, summarize
+from bot.core.samples import PeriodRecords
+from bot.core.stats import PeriodSummary, summarize
 from bot.ui.chart_data import ChartData, chart_data
 from bot.ui.summary_text import compose_summary
 from bot.ui.texts import t

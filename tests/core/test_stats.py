@@ -9,16 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.stats import (
-    BreakRecord,
-    DayStats,
-    PracticeRecord,
-    Rating,
-    period_bounds,
-    round1,
-    summarize,
-    time_of_day,
-)
+from bot.core.samples import BreakRecord, PracticeRecord, Rating
+from bot.core.stats import DayStats, period_bounds, round1, summarize, time_of_day
 
 UTC = dt.UTC
 BERLIN = "Europe/Berlin"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.storage import crud
+from bot.storage import conversations, crud
 from bot.storage.db import create_engine, migrate, session_factory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ async def test_only_the_first_of_two_racing_updates_moves_the_conversation(
                 )
             ).user
             assert user.id is not None
-            assert await crud.save_conversation(
+            assert await conversations.save_conversation(
                 session,
                 user_id=user.id,
                 flow="break",
@@ -37,12 +37,12 @@ async def test_only_the_first_of_two_racing_updates_moves_the_conversation(
             await session.commit()
         # two instances read the same row ...
         async with sessions() as first, sessions() as second:
-            seen_first = await crud.get_conversation(first, user_id=user.id)
-            seen_second = await crud.get_conversation(second, user_id=user.id)
+            seen_first = await conversations.get_conversation(first, user_id=user.id)
+            seen_second = await conversations.get_conversation(second, user_id=user.id)
             assert seen_first is not None and seen_second is not None
             version = seen_first.version
             # ... the first moves it on and commits ...
-            assert await crud.save_conversation(
+            assert await conversations.save_conversation(
                 first,
                 user_id=user.id,
                 flow="break",
@@ -54,7 +54,7 @@ async def test_only_the_first_of_two_racing_updates_moves_the_conversation(
             )
             await first.commit()
             # ... so the second, from the same state, cannot
-            assert not await crud.save_conversation(
+            assert not await conversations.save_conversation(
                 second,
                 user_id=user.id,
                 flow="break",
@@ -64,12 +64,12 @@ async def test_only_the_first_of_two_racing_updates_moves_the_conversation(
                 expires_at=NOW + timedelta(minutes=30),
                 expected_version=seen_second.version,
             )
-            assert not await crud.delete_conversation(
+            assert not await conversations.delete_conversation(
                 second, user_id=user.id, expected_version=seen_second.version
             )
             await second.rollback()
         async with sessions() as session:
-            stored = await crud.get_conversation(session, user_id=user.id)
+            stored = await conversations.get_conversation(session, user_id=user.id)
             assert stored is not None and (stored.state, stored.version) == (
                 "difficulty",
                 version + 1,

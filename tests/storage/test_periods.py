@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.stats import BreakRecord
+from bot.core.samples import BreakRecord
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.models import BreakStatus, RatingKind
 from bot.storage.periods import (

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.stats import BreakRecord, Rating, summarize
+from bot.core.samples import BreakRecord, Rating
+from bot.core.stats import summarize
 from bot.ui.chart_data import (
     HALF_DAY,
     MIN_GAP,

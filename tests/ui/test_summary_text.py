@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.stats import DayStats, PeriodSummary, Rating, summarize
+from bot.core.samples import Rating
+from bot.core.stats import DayStats, PeriodSummary, summarize
 from bot.ui.summary_text import CAPTION_LIMIT, compose_summary, split_caption
 from bot.ui.texts import catalogue
 

@@ -1,0 +1,94 @@
+"""Where each person is in a guided conversation: one row per person, moved on by version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.models import Conversation
+
+
+async def get_conversation(session: AsyncSession, *, user_id: int) -> Conversation | None:
+    """The user's current conversation, if any (read fresh from the database)."""
+    result = await session.exec(
+        select(Conversation)
+        .where(Conversation.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    return result.first()
+
+
+async def save_conversation(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    flow: str,
+    state: str,
+    ref: int,
+    now: datetime,
+    expires_at: datetime,
+    expected_version: int | None,
+    held_note: str | None = None,
+) -> bool:
+    """Move the conversation on; False if another update changed it first."""
+    if expected_version is None:
+        try:
+            async with session.begin_nested():
+                session.add(
+                    Conversation(
+                        user_id=user_id,
+                        flow=flow,
+                        state=state,
+                        ref=ref,
+                        version=1,
+                        updated_at=now,
+                        expires_at=expires_at,
+                        held_note=held_note,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+    result = await session.exec(
+        sa.update(Conversation)
+        .where(col(Conversation.user_id) == user_id, col(Conversation.version) == expected_version)
+        .values(
+            flow=flow,
+            state=state,
+            ref=ref,
+            paused_by=None,  # a step that moves on is not paused
+            held_note=held_note,
+            version=Conversation.version + 1,
+            updated_at=now,
+            expires_at=expires_at,
+        )
+        # the database decides; objects in memory must not be "evaluated" into a new version
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+async def delete_conversation(
+    session: AsyncSession, *, user_id: int, expected_version: int | None = None
+) -> bool:
+    """End the user's conversation; False if another update changed it first."""
+    query = sa.delete(Conversation).where(col(Conversation.user_id) == user_id)
+    if expected_version is not None:
+        query = query.where(col(Conversation.version) == expected_version)
+    result = await session.exec(query.execution_options(synchronize_session=False))
+    return bool(result.rowcount)
+
+
+async def expired_conversations(
+    session: AsyncSession, *, now: datetime, limit: int = 500
+) -> Sequence[Conversation]:
+    """Conversations whose timeout has passed."""
+    result = await session.exec(
+        select(Conversation).where(Conversation.expires_at <= now).limit(limit)
+    )
+    return result.all()
