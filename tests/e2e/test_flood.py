@@ -49,8 +49,10 @@ async def test_a_flood_is_slowed_and_others_are_not(harness: Harness) -> None:
     # the burst (and what trickled back in meanwhile) answered, one kind word, the rest let pass
     assert 5 < len(received) < 12 + 1 + 10
     ratio = behind_flood / behind_calm
-    # unthrottled, 300 messages would delay the other ~FLOOD / CALM_BURST = 37 times as long as the baseline
-    assert ratio < 6, (behind_calm, behind_flood)
+    # unthrottled, 300 messages would delay the other ~FLOOD / CALM_BURST = 37 times as long
+    # as the baseline; held back, about twice (a ratio in one run, so a loaded machine shifts
+    # both sides; the bound only catches a flood that is no longer held back)
+    assert ratio < 20, (behind_calm, behind_flood)
     print(
         f"behind {CALM_BURST} calm messages {behind_calm * 1000:.0f} ms, "
         f"behind a flood of {FLOOD} {behind_flood * 1000:.0f} ms, x{ratio:.1f}"
