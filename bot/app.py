@@ -52,6 +52,7 @@ from handlers import (
     safety,
     safety_plan,
     share,
+    stats,
     summary,
 )
 
@@ -86,6 +87,7 @@ def build_flows() -> list[FlowSpec]:
         privacy.build_flow(),
         export.build_flow(),
         history.build_flow(),
+        stats.build_flow(),
     ]
 
 

@@ -77,6 +77,8 @@ class Settings:
     retention_months: int | None = None
     # the key of the hashes that stand for Telegram ids in logs (None: from the first data key)
     log_id_key: Secret | None = None
+    # Telegram ids of the people who may use /stats (counts over everyone, nothing personal)
+    admin_user_ids: frozenset[int] = frozenset()
 
     @property
     def log_secret(self) -> str:
@@ -215,6 +217,20 @@ def _log_id_key(env: Mapping[str, str]) -> Secret | None:
     return Secret(raw)
 
 
+def _admin_ids(env: Mapping[str, str]) -> frozenset[int]:
+    raw = env.get("ADMIN_USER_IDS", "")
+    ids = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if not part.isdigit() or not 0 < int(part) < 2**63:
+            raise ConfigError(
+                f"ADMIN_USER_IDS must be Telegram user ids, comma-separated, got {part!r}"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
 def with_demo_key(settings: Settings, folder: Path) -> Settings:
     """The demo's settings with a key: the one in ``folder``, made there on first run."""
     if settings.data_encryption_keys:
@@ -274,5 +290,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
         retention_months=_retention(env),
         log_id_key=_log_id_key(env),
+        admin_user_ids=_admin_ids(env),
         webhook=_webhook(env),
     )
