@@ -7,7 +7,8 @@ import contextlib
 import logging
 import sys
 
-from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
 
 log = logging.getLogger("bot")
 

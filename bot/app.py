@@ -23,6 +23,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
 from bot.core.flood import FloodGate
+from bot.core.log_ids import log_id
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
@@ -51,6 +52,7 @@ from handlers import (
     safety,
     safety_plan,
     share,
+    stats,
     summary,
 )
 
@@ -85,6 +87,7 @@ def build_flows() -> list[FlowSpec]:
         privacy.build_flow(),
         export.build_flow(),
         history.build_flow(),
+        stats.build_flow(),
     ]
 
 
@@ -127,9 +130,16 @@ def bot_commands(flows: list[FlowSpec], language: str | None = None) -> list[Bot
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the person kindly; what was stored stays stored."""
-    log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=context.error)
         return
+    person = update.effective_user.id if update.effective_user else None
+    log.error(
+        "error while handling update %d (person %s)",
+        update.update_id,
+        "?" if person is None else log_id(person, context.services.settings.log_secret),
+        exc_info=context.error,
+    )
     language = update.effective_user.language_code if update.effective_user else None
     if update.callback_query is not None:  # never leave a button spinning
         try:
@@ -199,7 +209,7 @@ def build_application(
     builder = ApplicationBuilder()
     if rate_limit:
         # answers to people at once, scheduled sends within Telegram's ~30/s that answers leave
-        builder = builder.rate_limiter(ReplyFirstRateLimiter())
+        builder = builder.rate_limiter(ReplyFirstRateLimiter(log_secret=settings.log_secret))
     app = cast(
         KBApplication,
         builder.token(token)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Mapping
@@ -76,6 +75,17 @@ class Settings:
     data_encryption_keys: tuple[Secret, ...] = ()
     # entries older than this many months are deleted automatically (None: kept)
     retention_months: int | None = None
+    # the key of the hashes that stand for Telegram ids in logs (None: from the first data key)
+    log_id_key: Secret | None = None
+    # Telegram ids of the people who may use /stats (counts over everyone, nothing personal)
+    admin_user_ids: frozenset[int] = frozenset()
+
+    @property
+    def log_secret(self) -> str:
+        """What Telegram ids are hashed under in logs (see ``bot.core.log_ids``)."""
+        if self.log_id_key is not None:
+            return self.log_id_key.get()
+        return self.data_encryption_keys[0].get() if self.data_encryption_keys else ""
 
     @property
     def encryption_keys(self) -> list[str]:
@@ -197,6 +207,30 @@ def _keys(env: Mapping[str, str], *, token_set: bool) -> tuple[Secret, ...]:
     return tuple(Secret(k) for k in keys)
 
 
+def _log_id_key(env: Mapping[str, str]) -> Secret | None:
+    raw = env.get("LOG_ID_KEY", "").strip()
+    if not raw:
+        return None
+    if len(raw) < 16:
+        # never echo the value
+        raise ConfigError("LOG_ID_KEY must be at least 16 characters (or unset)")
+    return Secret(raw)
+
+
+def _admin_ids(env: Mapping[str, str]) -> frozenset[int]:
+    raw = env.get("ADMIN_USER_IDS", "")
+    ids = set()
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if not part.isdigit() or not 0 < int(part) < 2**63:
+            raise ConfigError(
+                f"ADMIN_USER_IDS must be Telegram user ids, comma-separated, got {part!r}"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
 def with_demo_key(settings: Settings, folder: Path) -> Settings:
     """The demo's settings with a key: the one in ``folder``, made there on first run."""
     if settings.data_encryption_keys:
@@ -255,40 +289,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         flood_per_minute=_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
         retention_months=_retention(env),
+        log_id_key=_log_id_key(env),
+        admin_user_ids=_admin_ids(env),
         webhook=_webhook(env),
     )
-
-
-class RedactingFilter(logging.Filter):
-    """Replaces the bot token wherever it would appear in a log record."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self._secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message without the token."""
-        if self._secret:
-            message = record.getMessage()
-            if self._secret in message:
-                record.msg = message.replace(self._secret, "<token>")
-                record.args = None
-        return True
-
-
-def configure_logging(settings: Settings) -> None:
-    """Set up logging at the configured level, with the token redacted everywhere."""
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and the URL contains the token
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # at DEBUG, python-telegram-bot logs whole updates: the words people write stay out of logs
-    logging.getLogger("telegram").setLevel(
-        max(logging.INFO, logging.getLevelName(settings.log_level))
-    )
-    if settings.telegram_bot_token is not None:
-        redact = RedactingFilter(settings.telegram_bot_token.get())
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redact)

@@ -11,6 +11,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.context import SERVICES_KEY, KBApplication, Services
+from bot.core.log_ids import log_id
 from bot.core.stats import local_date
 from bot.core.timezones import UTC_ZONE
 from bot.flow import UNCHANGED, Exchange, FlowSpec
@@ -94,7 +95,7 @@ async def show_summary(exchange: Exchange) -> str:
 
 
 async def send_summary(
-    bot: Bot, chat_id: int, prepared: PreparedSummary, language: str | None
+    bot: Bot, chat_id: int, prepared: PreparedSummary, language: str | None, *, log_secret: str
 ) -> int:
     """Send a prepared summary (chart and caption, any rest after it); returns the first message id."""
     keyboard = _keyboard(prepared, language)
@@ -111,7 +112,7 @@ async def send_summary(
             await bot.send_message(chat_id=chat_id, text=rest, reply_markup=keyboard)
         except TelegramError as exc:
             # the chart has arrived: a retry of the whole delivery would send it twice
-            log.warning("summary rest not sent to %s: %s", chat_id, exc)
+            log.warning("summary rest not sent to %s: %s", log_id(chat_id, log_secret), exc)
     return message.message_id
 
 
@@ -127,7 +128,13 @@ async def send_scheduled_summary(app: KBApplication, claimed: ClaimedDelivery) -
             days=WEEK,
             language=claimed.language,
         )
-    return await send_summary(app.bot, claimed.chat_id, prepared, claimed.language)
+    return await send_summary(
+        app.bot,
+        claimed.chat_id,
+        prepared,
+        claimed.language,
+        log_secret=services.settings.log_secret,
+    )
 
 
 def build_flow() -> FlowSpec:

@@ -30,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "bot.flow": FLOW,
     "bot.context": {"bot.config", "bot.clock", "bot.storage"},
     "bot.config": set(),
+    "bot.logs": {"bot.config"},
     "bot.clock": set(),
     "bot.crisis": CORE,
     "bot.emulator": {"bot.emulator"},

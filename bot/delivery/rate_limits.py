@@ -29,6 +29,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.core.log_ids import log_id
+
 log = logging.getLogger(__name__)
 
 OVERALL_PER_SECOND = 30.0
@@ -133,8 +135,10 @@ class ReplyFirstRateLimiter(BaseRateLimiter[None]):
         max_retries: int = MAX_RETRIES,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        log_secret: str = "",
     ) -> None:
         self._clock, self._sleep = clock, sleep
+        self._log_secret = log_secret
         self.overall = TokenBucket(per_second, clock=clock, sleep=sleep)
         self.paid = TokenBucket(PAID_PER_SECOND, clock=clock, sleep=sleep)
         self.group_per_minute = group_per_minute
@@ -204,7 +208,8 @@ class ReplyFirstRateLimiter(BaseRateLimiter[None]):
                     (self.paid if paid else self.overall).pause(seconds)
                 if attempt == self.max_retries:
                     raise
-                log.info("%s: Telegram asks to wait %.1f s (chat %s)", endpoint, seconds, chat_id)
+                chat = "?" if chat_id is None else log_id(chat_id, self._log_secret)
+                log.info("%s: Telegram asks to wait %.1f s (chat %s)", endpoint, seconds, chat)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _budget(self, chat_id: int | str, *, scheduled: bool, paid: bool) -> None:

@@ -54,7 +54,8 @@ def create_engine(url: str, *, keys: Sequence[str] = ()) -> AsyncEngine:
     neither read nor written.
     """
     full = make_url(async_url(url))
-    kwargs: dict[str, Any] = {}
+    # statement parameters (Telegram ids among them) stay out of logs and error messages
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if full.get_backend_name() == "sqlite":
         if full.database and full.database != ":memory:":
             Path(full.database).parent.mkdir(parents=True, exist_ok=True)

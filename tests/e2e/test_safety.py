@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.app import build_flows
-from bot.config import configure_logging
+from bot.logs import configure_logging
 from bot.storage import safety as safety_store
 from bot.storage.models import Break, Conversation, ScreenHit, User
 from tests.support.harness import Harness, onboard

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, RedactingFilter, Secret, load_settings, with_demo_key
+from bot.config import ConfigError, Secret, load_settings, with_demo_key
+from bot.logs import RedactingFilter
 
 TOKEN = "123456789:AAH-abcdefghijklmnopqrstuvwxyz_012345"
 KEY = "q0U4m7oS3n2cH1d9uKgE0y6Yv1lqQm7QmXb4pJxW2nA="
@@ -42,6 +43,7 @@ def test_token_and_api_url() -> None:
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
         ({"TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"LOG_ID_KEY": "too short"}, "LOG_ID_KEY"),
         ({"LOW_MOOD_THRESHOLD": "eleven"}, "LOW_MOOD_THRESHOLD"),
         ({"LOW_MOOD_THRESHOLD": "11"}, "LOW_MOOD_THRESHOLD"),
         ({"CHECKIN_GRACE_MINUTES": "-1"}, "CHECKIN_GRACE_MINUTES"),
@@ -107,7 +109,7 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-
 
 
 def test_configured_logging_never_shows_the_token(caplog: pytest.LogCaptureFixture) -> None:
-    from bot.config import configure_logging
+    from bot.logs import configure_logging
 
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATA_ENCRYPTION_KEY": KEY})
     root = logging.getLogger()
@@ -181,3 +183,11 @@ def test_flood_control_settings() -> None:
     assert (defaults.flood_burst, defaults.flood_per_minute) == (20, 60)
     with pytest.raises(ConfigError, match="FLOOD_BURST"):
         load_settings({"FLOOD_BURST": "0"})
+
+
+def test_log_ids_are_keyed_by_log_id_key_or_else_the_first_data_key() -> None:
+    derived = load_settings({"DATA_ENCRYPTION_KEY": KEY})
+    assert derived.log_secret == KEY
+    own = load_settings({"DATA_ENCRYPTION_KEY": KEY, "LOG_ID_KEY": "a key for log ids only"})
+    assert own.log_secret == "a key for log ids only"
+    assert "a key for log ids only" not in repr(own)
