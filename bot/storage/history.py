@@ -8,6 +8,7 @@ Breaks and practices still under way are left out until they end.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -72,55 +73,65 @@ async def get_entry(
     session: AsyncSession, *, user_id: int, kind: str, entry_id: int
 ) -> Entry | None:
     """One entry of the person, or None (not theirs, gone, or still under way)."""
-    if kind == "r":
-        rating = (
-            await session.exec(
-                select(MoodRating).where(
-                    MoodRating.id == entry_id,
-                    MoodRating.user_id == user_id,
-                    col(MoodRating.break_id).is_(None),
-                )
+    read = _READERS.get(kind)
+    return await read(session, user_id, entry_id) if read else None
+
+
+async def _rating(session: AsyncSession, user_id: int, entry_id: int) -> Entry | None:
+    rating = (
+        await session.exec(
+            select(MoodRating).where(
+                MoodRating.id == entry_id,
+                MoodRating.user_id == user_id,
+                col(MoodRating.break_id).is_(None),
             )
-        ).first()
-        if rating is None:
-            return None
-        tags = await session.exec(select(RatingTag.tag).where(RatingTag.rating_id == entry_id))
-        return RatingEntry(
-            entry_id,
-            rating.rated_at,
-            rating.value,
-            rating.kind,
-            rating.note,
-            tuple(sorted(tags.all())),
         )
-    if kind == "b":
-        found = (
-            await session.exec(
-                select(Break).where(
-                    Break.id == entry_id,
-                    Break.user_id == user_id,
-                    Break.status != BreakStatus.IN_PROGRESS,
-                )
+    ).first()
+    if rating is None:
+        return None
+    tags = await session.exec(select(RatingTag.tag).where(RatingTag.rating_id == entry_id))
+    return RatingEntry(
+        entry_id, rating.rated_at, rating.value, rating.kind, rating.note, tuple(sorted(tags.all()))
+    )
+
+
+async def _break(session: AsyncSession, user_id: int, entry_id: int) -> Entry | None:
+    found = (
+        await session.exec(
+            select(Break).where(
+                Break.id == entry_id,
+                Break.user_id == user_id,
+                Break.status != BreakStatus.IN_PROGRESS,
             )
-        ).first()
-        return break_entry(found) if found else None
-    if kind == "p":
-        practices = await load_practices(session, user_id=user_id, ids=[entry_id])
-        return (
-            practices[0]
-            if practices and practices[0].status != PracticeStatus.IN_PROGRESS
-            else None
         )
-    if kind == "g":
-        note = (
-            await session.exec(
-                select(GratitudeEntry).where(
-                    GratitudeEntry.id == entry_id, GratitudeEntry.user_id == user_id
-                )
+    ).first()
+    return break_entry(found) if found else None
+
+
+async def _practice(session: AsyncSession, user_id: int, entry_id: int) -> Entry | None:
+    practices = await load_practices(session, user_id=user_id, ids=[entry_id])
+    done = practices and practices[0].status != PracticeStatus.IN_PROGRESS
+    return practices[0] if done else None
+
+
+async def _note(session: AsyncSession, user_id: int, entry_id: int) -> Entry | None:
+    note = (
+        await session.exec(
+            select(GratitudeEntry).where(
+                GratitudeEntry.id == entry_id, GratitudeEntry.user_id == user_id
             )
-        ).first()
-        return NoteEntry(entry_id, note.created_at, note.text) if note else None
-    return None
+        )
+    ).first()
+    return NoteEntry(entry_id, note.created_at, note.text) if note else None
+
+
+# the one-letter kinds history buttons carry: rating, break, practice, gratitude note
+_READERS: dict[str, Callable[[AsyncSession, int, int], Awaitable[Entry | None]]] = {
+    "r": _rating,
+    "b": _break,
+    "p": _practice,
+    "g": _note,
+}
 
 
 async def correct_rating(
