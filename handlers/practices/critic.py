@@ -8,33 +8,28 @@ Both texts are then shown one above the other, and the kind reply can be kept as
 from __future__ import annotations
 
 from bot.flow import Exchange, FlowSpec
-from bot.storage import practices as store
 from bot.storage.practice_models import PhraseSource, PracticeSession
-from bot.ui import practice_keyboards
 from bot.ui.callbacks import Prefix
 from handlers.practices.base import Practice, build_practice_flow, finish
-from handlers.practices.writing import Question, Questions
+from handlers.practices.writing import Question, Questions, SideBySide
 
 SAYS, TONE, PROTECT, REPLY = "says", "tone", "protect", "reply"
 
 
+BOTH_VOICES = SideBySide(
+    Prefix.CRITIC,
+    kept=REPLY,
+    other=SAYS,
+    names=("reply", "says"),
+    both="critic.both_voices",
+    kept_only="critic.kind_voice",
+    neither="critic.no_reply",
+)
+
+
 async def _side_by_side(exchange: Exchange, row: PracticeSession) -> str:
     """Both voices, one above the other; the kind one can be kept."""
-    assert row.id is not None
-    written = await store.answers(exchange.session, session_id=row.id)
-    says, reply = written.get(SAYS), written.get(REPLY)
-    if says and reply:
-        await exchange.say(
-            exchange.t("critic.both_voices", variant=row.variant, says=says, reply=reply),
-            practice_keyboards.keep_phrase(Prefix.CRITIC, row.id, REPLY, exchange.language),
-        )
-    elif reply:
-        await exchange.say(
-            exchange.t("critic.kind_voice", reply=reply),
-            practice_keyboards.keep_phrase(Prefix.CRITIC, row.id, REPLY, exchange.language),
-        )
-    else:
-        await exchange.say(exchange.t("critic.no_reply", variant=row.variant))
+    await BOTH_VOICES.show(exchange, row)
     return await finish(PRACTICE, exchange, row)
 
 

@@ -8,33 +8,28 @@ kept as a phrase.
 from __future__ import annotations
 
 from bot.flow import Exchange, FlowSpec
-from bot.storage import practices as store
 from bot.storage.practice_models import PhraseSource, PracticeSession
-from bot.ui import practice_keyboards
 from bot.ui.callbacks import Prefix
 from handlers.practices.base import Practice, build_practice_flow, finish
-from handlers.practices.writing import Question, Questions
+from handlers.practices.writing import Question, Questions, SideBySide
 
 TO_FRIEND, TO_SELF, CHANGE = "to_friend", "to_self", "change"
 
 
+BOTH_WAYS = SideBySide(
+    Prefix.FRIEND,
+    kept=TO_FRIEND,
+    other=TO_SELF,
+    names=("friend", "own"),
+    both="friend.both",
+    kept_only="friend.friend_only",
+    neither="friend.nothing_written",
+)
+
+
 async def _reflect(exchange: Exchange, row: PracticeSession) -> str:
     """Both ways of speaking, one above the other; the friend's words can be kept."""
-    assert row.id is not None
-    written = await store.answers(exchange.session, session_id=row.id)
-    friend, own = written.get(TO_FRIEND), written.get(TO_SELF)
-    if friend and own:
-        await exchange.say(
-            exchange.t("friend.both", variant=row.variant, friend=friend, own=own),
-            practice_keyboards.keep_phrase(Prefix.FRIEND, row.id, TO_FRIEND, exchange.language),
-        )
-    elif friend:
-        await exchange.say(
-            exchange.t("friend.friend_only", friend=friend),
-            practice_keyboards.keep_phrase(Prefix.FRIEND, row.id, TO_FRIEND, exchange.language),
-        )
-    else:
-        await exchange.say(exchange.t("friend.nothing_written", variant=row.variant))
+    await BOTH_WAYS.show(exchange, row)
     return await finish(PRACTICE, exchange, row)
 
 

@@ -86,3 +86,33 @@ class Questions:
             return await self._next(exchange, state)
 
         return skipped
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """Two written answers shown together at the end; the ``kept`` one can be kept as a
+    phrase. ``names`` are the placeholders of (kept, other) in the ``both`` text."""
+
+    prefix: Prefix
+    kept: str
+    other: str
+    names: tuple[str, str]
+    both: str
+    kept_only: str
+    neither: str
+
+    async def show(self, exchange: Exchange, row: PracticeSession) -> None:
+        """Both answers, or the kept one alone, or a kind word when neither was written."""
+        assert row.id is not None
+        written = await store.answers(exchange.session, session_id=row.id)
+        kept, other = written.get(self.kept), written.get(self.other)
+        if not kept:
+            await exchange.say(exchange.t(self.neither, variant=row.variant))
+            return
+        keep = practice_keyboards.keep_phrase(self.prefix, row.id, self.kept, exchange.language)
+        if other:
+            fields: dict[str, object] = {self.names[0]: kept, self.names[1]: other}
+            await exchange.say(exchange.t(self.both, variant=row.variant, **fields), keep)
+        else:
+            only: dict[str, object] = {self.names[0]: kept}
+            await exchange.say(exchange.t(self.kept_only, variant=0, **only), keep)
