@@ -11,6 +11,7 @@ from bot.core.schedule import months_before
 from bot.delivery.dispatch import Sender, dispatch_due
 from bot.delivery.planning import plan_missing
 from bot.flow import FlowSpec, expire_conversations
+from bot.metrics import METRICS_KEY, Metrics
 from bot.storage.retention import delete_older_than
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,13 @@ async def dispatch(context: BotContext, senders: Mapping[str, Sender]) -> None:
     )
     if report.claimed:
         log.info("deliveries: %s", report.by_status)
+    metrics = context.bot_data.get(METRICS_KEY)
+    if isinstance(metrics, Metrics) and report.claimed:
+        metrics.deliveries(
+            ((kind, status, n) for (kind, status), n in report.by_kind.items()),
+            report.late.items(),
+            ((kind, detail, n) for (kind, detail), n in report.skip_details.items()),
+        )
 
 
 async def repair(context: BotContext) -> None:
