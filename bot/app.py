@@ -36,6 +36,7 @@ from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
 from bot.storage.keys import verify_key
 from bot.storage.models import DeliveryKind
+from bot.storage.sending_turn import SendingTurn
 from bot.ui.commands import MENU_COMMANDS
 from bot.ui.texts import t
 from handlers import (
@@ -199,6 +200,7 @@ def build_application(
             sessions=session_factory(engine),
             clock=the_clock,
             instance=name,
+            sending_turn=SendingTurn(engine),
         )
         await app.bot.set_my_commands(bot_commands(flows))
         # after downtime: anyone whose next delivery is missing gets it planned before jobs start
@@ -216,6 +218,7 @@ def build_application(
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
+            await services.sending_turn.give_up()  # another instance sends from its next tick
             await services.engine.dispose()
 
     metrics = Metrics()  # this application's own registry

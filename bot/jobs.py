@@ -28,8 +28,14 @@ JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
 async def dispatch(context: BotContext, senders: Mapping[str, Sender]) -> None:
-    """Send every due check-in and summary."""
+    """Send every due check-in and summary, when this instance is the one that sends.
+
+    On PostgreSQL one instance at a time holds the sending turn (an advisory lock, see
+    bot/storage/sending_turn.py), so the send budget is the bot's, not one per instance.
+    """
     services = context.services
+    if not await services.sending_turn.take():
+        return  # another instance sends this tick
     report = await dispatch_due(
         services.sessions,
         senders,

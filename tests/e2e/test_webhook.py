@@ -6,7 +6,6 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
-
 from datetime import UTC, datetime, time
 
 import pytest
