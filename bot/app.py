@@ -22,18 +22,22 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
+from bot.core.crisis_screen.result import Screen
 from bot.core.flood import FloodGate
 from bot.core.log_ids import log_id
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
-from bot.flow import FlowRouter, FlowSpec
+from bot.flow import DangerFn, Exchange, FlowRouter, FlowSpec
 from bot.flow.ordering import PerPersonOrder
+from bot.flow.spec import UnstoredDangerFn
 from bot.jobs import schedule_jobs
+from bot.metrics import METRICS_KEY, Metrics
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
 from bot.storage.keys import verify_key
 from bot.storage.models import DeliveryKind
+from bot.storage.sending_turn import SendingTurn
 from bot.ui.commands import MENU_COMMANDS
 from bot.ui.texts import t
 from handlers import (
@@ -99,13 +103,32 @@ def delivery_senders(app: KBApplication) -> Mapping[str, Sender]:
     }
 
 
-def build_router(flows: list[FlowSpec], settings: Settings) -> FlowRouter:
+def counted_danger(metrics: Metrics | None) -> tuple[DangerFn, UnstoredDangerFn]:
+    """The answers to danger, each counting its level first (never the words)."""
+    if metrics is None:
+        return safety.danger_seen, consent.danger_unstored
+
+    async def seen(exchange: Exchange, screen: Screen, held_text: str | None) -> None:
+        metrics.crisis_hit(screen.level)
+        await safety.danger_seen(exchange, screen, held_text)
+
+    async def unstored(exchange: Exchange, screen: Screen) -> None:
+        metrics.crisis_hit(screen.level)
+        await consent.danger_unstored(exchange, screen)
+
+    return seen, unstored
+
+
+def build_router(
+    flows: list[FlowSpec], settings: Settings, metrics: Metrics | None = None
+) -> FlowRouter:
     """The private-chat router with its kind fallbacks and flood control."""
     flood = (
         FloodGate(burst=settings.flood_burst, per_minute=settings.flood_per_minute)
         if settings.flood_per_minute > 0
         else None
     )
+    on_danger, on_danger_unstored = counted_danger(metrics)
     return FlowRouter(
         flows,
         on_unknown_command=help.unknown_command,
@@ -114,10 +137,10 @@ def build_router(flows: list[FlowSpec], settings: Settings) -> FlowRouter:
         on_forged_button=help.forged_button,
         on_stale_button=help.stale_button,
         on_cancel_nothing=help.cancel_nothing,
-        on_danger=safety.danger_seen,
+        on_danger=on_danger,
         on_paused=safety.paused,
         on_consent_needed=consent.ask,
-        on_danger_unstored=consent.danger_unstored,
+        on_danger_unstored=on_danger_unstored,
         flood=flood,
     )
 
@@ -187,6 +210,7 @@ def build_application(
             sessions=session_factory(engine),
             clock=the_clock,
             instance=name,
+            sending_turn=SendingTurn(engine),
         )
         await app.bot.set_my_commands(bot_commands(flows))
         # after downtime: anyone whose next delivery is missing gets it planned before jobs start
@@ -204,8 +228,10 @@ def build_application(
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
+            await services.sending_turn.give_up()  # another instance sends from its next tick
             await services.engine.dispose()
 
+    metrics = Metrics()  # this application's own registry
     builder = ApplicationBuilder()
     if rate_limit:
         # answers to people at once, scheduled sends within Telegram's ~30/s that answers leave
@@ -217,21 +243,24 @@ def build_application(
         .base_file_url(the_settings.bot_base_file_url)
         .context_types(ContextTypes(context=BotContext))
         # different people at once, each person's updates in order (state is per person)
-        .concurrent_updates(PerPersonOrder())
+        .concurrent_updates(PerPersonOrder(observe=metrics.observe_update))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build(),
     )
-    register_handlers(app, flows, settings)
+    app.bot_data[METRICS_KEY] = metrics
+    register_handlers(app, flows, settings, metrics)
     return app
 
 
-def register_handlers(app: KBApplication, flows: list[FlowSpec], settings: Settings) -> None:
+def register_handlers(
+    app: KBApplication, flows: list[FlowSpec], settings: Settings, metrics: Metrics | None = None
+) -> None:
     """The one place handlers are added; order within group 0 matters."""
     # 1. group chats: no flows there, only an invitation to a private chat
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, help.group_chat))
     # 2. the person blocked or unblocked the bot: check-ins stop or start again
     app.add_handler(ChatMemberHandler(help.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # 3. everything in private chats, and every button press, by stored conversation state
-    app.add_handler(build_router(flows, settings))
+    app.add_handler(build_router(flows, settings, metrics))
     app.add_error_handler(on_error)

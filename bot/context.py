@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.storage.db import SessionFactory
+from bot.storage.sending_turn import SendingTurn
 
 SERVICES_KEY = "services"
 
@@ -24,6 +25,7 @@ class Services:
     sessions: SessionFactory
     clock: Clock
     instance: str
+    sending_turn: SendingTurn  # whether this instance sends scheduled deliveries now
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -11,6 +11,7 @@ from bot.core.schedule import months_before
 from bot.delivery.dispatch import Sender, dispatch_due
 from bot.delivery.planning import plan_missing
 from bot.flow import FlowSpec, expire_conversations
+from bot.metrics import METRICS_KEY, Metrics
 from bot.storage.retention import delete_older_than
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,14 @@ JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
 async def dispatch(context: BotContext, senders: Mapping[str, Sender]) -> None:
-    """Send every due check-in and summary."""
+    """Send every due check-in and summary, when this instance is the one that sends.
+
+    On PostgreSQL one instance at a time holds the sending turn (an advisory lock, see
+    bot/storage/sending_turn.py), so the send budget is the bot's, not one per instance.
+    """
     services = context.services
+    if not await services.sending_turn.take():
+        return  # another instance sends this tick
     report = await dispatch_due(
         services.sessions,
         senders,
@@ -38,6 +45,13 @@ async def dispatch(context: BotContext, senders: Mapping[str, Sender]) -> None:
     )
     if report.claimed:
         log.info("deliveries: %s", report.by_status)
+    metrics = context.bot_data.get(METRICS_KEY)
+    if isinstance(metrics, Metrics) and report.claimed:
+        metrics.deliveries(
+            ((kind, status, n) for (kind, status), n in report.by_kind.items()),
+            report.late.items(),
+            ((kind, detail, n) for (kind, detail), n in report.skip_details.items()),
+        )
 
 
 async def repair(context: BotContext) -> None:

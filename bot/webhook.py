@@ -2,7 +2,8 @@
 
 After python-telegram-bot's custom-webhook example: Starlette answers Telegram at once and
 puts the update on the application's queue; uvicorn serves it. ``/healthz`` says whether
-the database answers and the jobs run.
+the database answers and the jobs run; ``/metrics`` gives this instance's counters in
+Prometheus's text format (bot/metrics.py: kinds, outcomes and levels, never a person).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram import Update
 
 from bot.config import Webhook
 from bot.context import SERVICES_KEY, KBApplication, Services
+from bot.metrics import CONTENT_TYPE, METRICS_KEY, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ def webhook_path(webhook: Webhook) -> str:
 
 
 def build_web_app(app: KBApplication, webhook: Webhook) -> Starlette:
-    """The ASGI app: the webhook endpoint and ``/healthz``."""
+    """The ASGI app: the webhook endpoint, ``/healthz`` and ``/metrics``."""
     secret = webhook.secret.get().encode()
 
     async def receive(request: Request) -> Response:
@@ -62,10 +64,17 @@ def build_web_app(app: KBApplication, webhook: Webhook) -> Starlette:
         body = f"database {'ok' if database else 'down'}, jobs {'ok' if jobs_running else 'down'}"
         return PlainTextResponse(body, status_code=200 if healthy else 503)
 
+    async def metrics(request: Request) -> Response:
+        counted = app.bot_data.get(METRICS_KEY)
+        if not isinstance(counted, Metrics):
+            return Response(status_code=404)
+        return Response(counted.render(), media_type=CONTENT_TYPE)
+
     return Starlette(
         routes=[
             Route(webhook_path(webhook), receive, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
         ]
     )
 

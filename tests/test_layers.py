@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WIRING = {"bot.app", "bot.__main__", "bot.demo", "bot.jobs", "bot.rotate", "bot.webhook"}
+WIRING = {
+    "bot.app",
+    "bot.__main__",
+    "bot.demo",
+    "bot.jobs",
+    "bot.metrics",
+    "bot.rotate",
+    "bot.webhook",
+}
 SHARED = {"bot.config", "bot.clock", "bot.context"}  # settings, time and the typed context
 CORE = {"bot.core"}
 STORAGE = CORE | {"bot.storage", "bot.config", "bot.clock"}

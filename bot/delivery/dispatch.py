@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +31,8 @@ MAX_ATTEMPTS = 5
 
 # a weekly summary is still welcome hours late (and a busy Sunday evening can queue many charts)
 SUMMARY_GRACE = timedelta(hours=6)
+# a delivery sent later than this after its time counts as late (in the figures only)
+LATE_AFTER = timedelta(minutes=1)
 
 
 Sender = Callable[[ClaimedDelivery], Awaitable[int]]
@@ -44,6 +47,7 @@ class SendOutcome:
     detail: str | None = None
     retry_at: datetime | None = None
     deactivate_user: bool = False
+    sent_at: datetime | None = None
 
 
 @dataclass
@@ -57,10 +61,16 @@ class DispatchReport:
     retried: int = 0
     uncertain: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    # by kind of delivery, for the figures: (kind, status), kind, (kind, skip detail)
+    by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
+    late: Counter[str] = field(default_factory=Counter)
+    skip_details: Counter[tuple[str, str | None]] = field(default_factory=Counter)
 
-    def add(self, outcome: SendOutcome) -> None:
-        """Count one outcome."""
+    def add(self, outcome: SendOutcome, item: ClaimedDelivery | None = None) -> None:
+        """Count one outcome (of ``item``, when known)."""
         self.by_status[outcome.status] = self.by_status.get(outcome.status, 0) + 1
+        if item is not None:
+            self._by_kind(outcome, item)
         if outcome.status == DeliveryStatus.SENT:
             self.sent += 1
         elif outcome.status == DeliveryStatus.SKIPPED:
@@ -71,6 +81,14 @@ class DispatchReport:
             self.retried += 1
         elif outcome.status == DeliveryStatus.UNCERTAIN:
             self.uncertain += 1
+
+    def _by_kind(self, outcome: SendOutcome, item: ClaimedDelivery) -> None:
+        self.by_kind[item.kind, outcome.status] += 1
+        if outcome.status == DeliveryStatus.SKIPPED:
+            self.skip_details[item.kind, outcome.detail] += 1
+        sent_at = outcome.sent_at
+        if outcome.status == DeliveryStatus.SENT and sent_at and sent_at - item.due_at > LATE_AFTER:
+            self.late[item.kind] += 1
 
 
 def _never_reached(exc: NetworkError) -> bool:
@@ -113,7 +131,7 @@ async def _attempt(claimed: ClaimedDelivery, sender: Sender, now: datetime) -> S
     except Exception as exc:  # a bug in one sender must not stop everyone else's deliveries
         log.exception("delivery %s failed", claimed.id)
         return SendOutcome(DeliveryStatus.FAILED, detail=f"error: {type(exc).__name__}")
-    return SendOutcome(DeliveryStatus.SENT, message_id=message_id)
+    return SendOutcome(DeliveryStatus.SENT, message_id=message_id, sent_at=now)
 
 
 def precheck(claimed: ClaimedDelivery, *, now: datetime, grace: timedelta) -> SendOutcome | None:
@@ -169,8 +187,8 @@ async def dispatch_due(
         for delivery_id, outcome in await asyncio.gather(*(send(c) for c in to_send)):
             decided[delivery_id] = outcome
         await _record(sessions, claimed, decided, now())
-        for outcome in decided.values():
-            report.add(outcome)
+        for item in claimed:
+            report.add(decided[item.id], item)
     return report
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -12,6 +13,9 @@ from telegram.ext import BaseUpdateProcessor
 MAX_PENDING_UPDATES = 1024
 # updates handled at the same moment (the database pool queues their sessions beyond its size)
 MAX_ACTIVE_UPDATES = 64
+
+# told of every finished update and the seconds it took (for the figures)
+Observer = Callable[[object, float], None]
 
 
 def person_key(update: object) -> int | None:
@@ -36,13 +40,29 @@ class PerPersonOrder(BaseUpdateProcessor):
     """
 
     def __init__(
-        self, pending: int = MAX_PENDING_UPDATES, active: int = MAX_ACTIVE_UPDATES
+        self,
+        pending: int = MAX_PENDING_UPDATES,
+        active: int = MAX_ACTIVE_UPDATES,
+        *,
+        observe: Observer | None = None,
     ) -> None:
         super().__init__(pending)
         self._active = asyncio.Semaphore(active)
         self._last: dict[int, asyncio.Future[None]] = {}
+        self._observe = observe
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        """Handle one update in its person's turn; tell the observer how long it took."""
+        if self._observe is None:
+            await self._in_turn(update, coroutine)
+            return
+        started = time.perf_counter()
+        try:
+            await self._in_turn(update, coroutine)
+        finally:
+            self._observe(update, time.perf_counter() - started)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[object]) -> None:
         """Wait for this person's previous update, then handle this one."""
         key = person_key(update)
         if key is None:

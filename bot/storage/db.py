@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
@@ -126,6 +127,10 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+# the advisory lock that serialises migrations in this database ("kbmigr")
+MIGRATION_LOCK_KEY = 0x6B626D696772
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (creating it on an empty database)."""
 
@@ -135,4 +140,10 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # instances starting together migrate one after another (the lock ends with the
+            # transaction), so the second finds the schema already at head
+            await connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         await connection.run_sync(upgrade)

@@ -6,11 +6,14 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, time
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import select
 
 from bot.storage.models import Break, BreakStatus
+from tests.e2e.test_checkins import set_schedule
 from tests.support.harness import WEBHOOK_SECRET, Harness, onboard
 
 USER = 6301
@@ -81,3 +84,47 @@ async def test_posts_without_the_secret_are_refused(harness: Harness, webhook: s
 async def test_healthz_says_database_and_jobs_are_up(harness: Harness, webhook: str) -> None:
     status, body = await asyncio.to_thread(get, f"{webhook}/healthz")
     assert status == 200 and body == "database ok, jobs ok"
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of a /metrics page by name and labels."""
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+async def test_metrics_count_updates_sends_and_screen_hits_and_nothing_personal(
+    harness: Harness, webhook: str
+) -> None:
+    h = harness
+    h.clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
+    await onboard(h, USER, first_name="Marguerite")
+    await h.say(USER, "i took all my sleeping pills an hour ago")
+    await h.settled()
+    await set_schedule(h, USER, [time(9, 0)])
+    h.clock.set(datetime(2026, 11, 23, 8, 2, tzinfo=UTC))  # two minutes after 09:00 in Berlin
+    await h.dispatch()
+    status, text = await asyncio.to_thread(get, f"{webhook}/metrics")
+    assert status == 200
+    got = samples(text)
+    assert got["kindbreak_updates_total", (("kind", "message"),)] >= 2
+    assert got["kindbreak_updates_total", (("kind", "callback_query"),)] >= 2
+    assert got["kindbreak_update_seconds_count", ()] >= 4
+    assert got["kindbreak_crisis_screen_hits_total", (("level", "urgent"),)] == 1
+    assert got["kindbreak_crisis_screen_hits_total", (("level", "concern"),)] == 0
+    checkin = ("kind", "checkin")
+    assert got["kindbreak_deliveries_due_total", (checkin,)] == 1
+    assert got["kindbreak_deliveries_late_total", (checkin,)] == 1
+    assert got["kindbreak_sends_total", (checkin, ("outcome", "sent"))] == 1
+    for personal in (str(USER), "Marguerite", "sleeping", "pills", "Berlin"):
+        assert personal not in text
+
+
+async def test_each_application_counts_on_its_own(harness: Harness, webhook: str) -> None:
+    h = harness
+    await onboard(h, USER)
+    second = await h.start("test-second", poll=False)
+    own = second.bot_data["metrics"].render().decode()
+    assert samples(own)["kindbreak_updates_total", (("kind", "message"),)] == 0

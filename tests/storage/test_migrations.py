@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -59,3 +60,18 @@ async def test_models_match_the_migrations(database_url: str) -> None:
         assert differences == []
     finally:
         await engine.dispose()
+
+
+async def test_instances_starting_together_migrate_one_after_another(database_url: str) -> None:
+    engines = [create_engine(database_url) for _ in range(3)]
+    try:
+        if engines[0].dialect.name == "sqlite":  # one process on one host: nothing to race
+            await migrate(engines[0])
+        else:
+            await asyncio.gather(*(migrate(engine) for engine in engines))
+        async with engines[0].connect() as connection:
+            versions = (await connection.execute(sa.text("SELECT * FROM alembic_version"))).all()
+        assert len(versions) == 1
+    finally:
+        for engine in engines:
+            await engine.dispose()
