@@ -33,6 +33,7 @@ from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
 from bot.storage.keys import verify_key
 from bot.storage.models import DeliveryKind
+from bot.ui.chart_pool import ChartPool
 from bot.ui.commands import MENU_COMMANDS
 from bot.ui.texts import t
 from handlers import (
@@ -177,6 +178,7 @@ def build_application(
             sessions=session_factory(engine),
             clock=the_clock,
             instance=name,
+            charts=ChartPool(settings.chart_workers),  # its processes start on the first chart
         )
         await app.bot.set_my_commands(bot_commands(flows))
         # after downtime: anyone whose next delivery is missing gets it planned before jobs start
@@ -194,6 +196,7 @@ def build_application(
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
+            await services.charts.shutdown()
             await services.engine.dispose()
 
     builder = ApplicationBuilder()

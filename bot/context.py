@@ -11,19 +11,21 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.storage.db import SessionFactory
+from bot.ui.chart_pool import ChartPool
 
 SERVICES_KEY = "services"
 
 
 @dataclass
 class Services:
-    """What handlers and jobs share: settings, the database and the clock."""
+    """What handlers and jobs share: settings, the database, the clock and the chart pool."""
 
     settings: Settings
     engine: AsyncEngine
     sessions: SessionFactory
     clock: Clock
     instance: str
+    charts: ChartPool
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

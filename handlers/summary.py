@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import cast
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,6 +19,7 @@ from bot.storage import practices as practice_store
 from bot.storage.deliveries import ClaimedDelivery
 from bot.storage.periods import MONTH, WEEK, load_period
 from bot.ui import keyboards
+from bot.ui.chart_pool import ChartPool
 from bot.ui.summary import PreparedSummary, build_summary
 from bot.ui.summary_text import CAPTION_LIMIT, split_caption
 
@@ -86,15 +88,20 @@ async def show_summary(exchange: Exchange) -> str:
         await exchange.say(prepared.text, keyboard)
         return UNCHANGED
     caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
-    # the chart is drawn after the commit, in a worker thread
-    await exchange.send_photo(prepared.render, caption, None if rest else keyboard)
+    # the chart is drawn after the commit, by the chart pool
+    pool = exchange.context.services.charts
+    await exchange.send_photo(partial(prepared.render, pool), caption, None if rest else keyboard)
     if rest:
         await exchange.say(rest, keyboard)
     return UNCHANGED
 
 
 async def send_summary(
-    bot: Bot, chat_id: int, prepared: PreparedSummary, language: str | None
+    bot: Bot,
+    chat_id: int,
+    prepared: PreparedSummary,
+    language: str | None,
+    pool: ChartPool | None = None,
 ) -> int:
     """Send a prepared summary (chart and caption, any rest after it); returns the first message id."""
     keyboard = _keyboard(prepared, language)
@@ -102,7 +109,7 @@ async def send_summary(
         message = await bot.send_message(chat_id=chat_id, text=prepared.text, reply_markup=keyboard)
         return message.message_id
     caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
-    png = await prepared.render()
+    png = await prepared.render(pool)
     message = await bot.send_photo(
         chat_id=chat_id, photo=png, caption=caption, reply_markup=None if rest else keyboard
     )
@@ -127,7 +134,7 @@ async def send_scheduled_summary(app: KBApplication, claimed: ClaimedDelivery) -
             days=WEEK,
             language=claimed.language,
         )
-    return await send_summary(app.bot, claimed.chat_id, prepared, claimed.language)
+    return await send_summary(app.bot, claimed.chat_id, prepared, claimed.language, services.charts)
 
 
 def build_flow() -> FlowSpec:

@@ -1,17 +1,17 @@
 """One person's summary as they see it: the figures, the kind words and the chart's data.
 
-The chart is drawn in a worker thread (``render``) so the event loop never waits for it.
+The chart is drawn by a ``ChartPool`` (``render``) so the event loop never waits for it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
 from bot.core.choices import FEELING_TAGS
 from bot.core.stats import PeriodRecords, PeriodSummary, summarize
 from bot.ui.chart_data import ChartData, chart_data
+from bot.ui.chart_pool import ChartPool
 from bot.ui.summary_text import compose_summary
 from bot.ui.texts import t
 
@@ -24,19 +24,11 @@ class PreparedSummary:
     text: str
     chart: ChartData | None
 
-    async def render(self) -> bytes:
-        """The chart as a PNG, drawn in a worker thread."""
+    async def render(self, pool: ChartPool | None = None) -> bytes:
+        """The chart as a PNG, drawn by ``pool`` (without one: in a worker thread)."""
         if self.chart is None:
             raise ValueError("a sparse summary has no chart")
-        return await asyncio.to_thread(draw_chart, self.chart)
-
-
-def draw_chart(chart: ChartData) -> bytes:
-    """The chart as a PNG (blocking: call it in a worker thread)."""
-    # matplotlib and numpy take about 40 MB: imported when the first chart is drawn, not before
-    from bot.ui.charts import render_chart
-
-    return render_chart(chart)
+        return await (pool or ChartPool(workers=0)).draw(self.chart)
 
 
 def tag_label(tag: str, language: str | None) -> str:

@@ -181,3 +181,11 @@ def test_flood_control_settings() -> None:
     assert (defaults.flood_burst, defaults.flood_per_minute) == (20, 60)
     with pytest.raises(ConfigError, match="FLOOD_BURST"):
         load_settings({"FLOOD_BURST": "0"})
+
+
+def test_chart_workers_one_per_core_unless_set() -> None:
+    assert load_settings({}).chart_workers is None
+    assert load_settings({"CHART_WORKERS": "0"}).chart_workers == 0
+    assert load_settings({"CHART_WORKERS": "3"}).chart_workers == 3
+    with pytest.raises(ConfigError, match="CHART_WORKERS"):
+        load_settings({"CHART_WORKERS": "-1"})
