@@ -33,9 +33,10 @@ from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
 from bot.storage.keys import verify_key
 from bot.storage.models import DeliveryKind
-from bot.ui.chart_pool import ChartPool
 from bot.ui.commands import MENU_COMMANDS
+from bot.ui.summary import CHART_MODULES
 from bot.ui.texts import t
+from bot.workers import ProcessPool
 from handlers import (
     breaks,
     checkin,
@@ -178,7 +179,8 @@ def build_application(
             sessions=session_factory(engine),
             clock=the_clock,
             instance=name,
-            charts=ChartPool(settings.chart_workers),  # its processes start on the first chart
+            # its processes start on the first chart
+            charts=ProcessPool(settings.chart_workers, preload=CHART_MODULES),
         )
         await app.bot.set_my_commands(bot_commands(flows))
         # after downtime: anyone whose next delivery is missing gets it planned before jobs start

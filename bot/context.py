@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.clock import Clock
 from bot.config import Settings
 from bot.storage.db import SessionFactory
-from bot.ui.chart_pool import ChartPool
+from bot.workers import ProcessPool
 
 SERVICES_KEY = "services"
 
@@ -25,7 +25,7 @@ class Services:
     sessions: SessionFactory
     clock: Clock
     instance: str
-    charts: ChartPool
+    charts: ProcessPool  # draws summary charts
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -19,9 +19,9 @@ from bot.storage import practices as practice_store
 from bot.storage.deliveries import ClaimedDelivery
 from bot.storage.periods import MONTH, WEEK, load_period
 from bot.ui import keyboards
-from bot.ui.chart_pool import ChartPool
 from bot.ui.summary import PreparedSummary, build_summary
 from bot.ui.summary_text import CAPTION_LIMIT, split_caption
+from bot.workers import ProcessPool
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ async def show_summary(exchange: Exchange) -> str:
         await exchange.say(prepared.text, keyboard)
         return UNCHANGED
     caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
-    # the chart is drawn after the commit, by the chart pool
+    # the chart is drawn after the commit, in a worker process
     pool = exchange.context.services.charts
     await exchange.send_photo(partial(prepared.render, pool), caption, None if rest else keyboard)
     if rest:
@@ -101,7 +101,7 @@ async def send_summary(
     chat_id: int,
     prepared: PreparedSummary,
     language: str | None,
-    pool: ChartPool | None = None,
+    pool: ProcessPool | None = None,
 ) -> int:
     """Send a prepared summary (chart and caption, any rest after it); returns the first message id."""
     keyboard = _keyboard(prepared, language)

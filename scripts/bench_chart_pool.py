@@ -8,8 +8,8 @@ Reproduce (from the repository root):
 Seeds one SQLite file (``scripts/bench_summaries.py``'s synthetic people, ``--days`` of
 ratings and breaks each), then makes every person's weekly summary as the dispatcher's
 sender does (``prepare``-equivalent query, statistics and text, chart), ``--concurrency`` at
-a time (the dispatcher allows 64), alternating in the same run: **threads** (``ChartPool(0)``,
-the chart in a worker thread of this process, as before) and **pool** (``ChartPool()``, one
+a time (the dispatcher allows 64), alternating in the same run: **threads** (``ProcessPool(0)``,
+the chart in a worker thread of this process, as before) and **pool** (``ProcessPool()``, one
 worker process per core). Each mode first draws one chart per worker (imports, process
 start), not counted; that first-chart time is printed. Figures: people per second, the
 median of ``--rounds`` rounds each, and the ratio pool / threads.
@@ -33,12 +33,12 @@ if str(REPO) not in sys.path:
 
 from bot.storage.db import SessionFactory, create_engine, migrate, session_factory  # noqa: E402
 from bot.storage.periods import MONTH, WEEK, load_period  # noqa: E402
-from bot.ui.chart_pool import ChartPool  # noqa: E402
-from bot.ui.summary import build_summary  # noqa: E402
+from bot.ui.summary import CHART_MODULES, build_summary  # noqa: E402
+from bot.workers import ProcessPool  # noqa: E402
 from scripts.bench_summaries import ZONES, Seeder, period_end, seed_sqlite  # noqa: E402
 
 
-async def one(sessions: SessionFactory, pool: ChartPool, user_id: int) -> int:
+async def one(sessions: SessionFactory, pool: ProcessPool, user_id: int) -> int:
     """One person's weekly summary with its chart; the PNG's size (0: sparse)."""
     zone = ZONES[user_id % len(ZONES)]
     end = period_end(zone)
@@ -48,7 +48,7 @@ async def one(sessions: SessionFactory, pool: ChartPool, user_id: int) -> int:
     return len(await prepared.render(pool)) if prepared.chart is not None else 0
 
 
-async def batch(sessions: SessionFactory, pool: ChartPool, users: int, concurrency: int) -> float:
+async def batch(sessions: SessionFactory, pool: ProcessPool, users: int, concurrency: int) -> float:
     """Every person's summary, ``concurrency`` at a time; people per second."""
     pending = iter(range(1, users + 1))
 
@@ -61,7 +61,7 @@ async def batch(sessions: SessionFactory, pool: ChartPool, users: int, concurren
     return users / (time.perf_counter() - started)
 
 
-async def warm(sessions: SessionFactory, pool: ChartPool) -> float:
+async def warm(sessions: SessionFactory, pool: ProcessPool) -> float:
     """One chart per worker at once (process start and imports); seconds."""
     started = time.perf_counter()
     await asyncio.gather(*(one(sessions, pool, 1 + i) for i in range(max(1, pool.workers))))
@@ -78,7 +78,7 @@ async def run(args: argparse.Namespace) -> None:
         seeder = Seeder(days=args.days, per_day=args.per_day, seed=args.seed)
         await asyncio.to_thread(seed_sqlite, path, seeder, args.users)
         sessions = session_factory(engine)
-        threads, pool = ChartPool(workers=0), ChartPool(args.workers)
+        threads, pool = ProcessPool(workers=0), ProcessPool(args.workers, preload=CHART_MODULES)
         print(
             f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "
             f"{args.users} people, {args.concurrency} at a time, pool of {pool.workers}"

@@ -1,6 +1,6 @@
 """One person's summary as they see it: the figures, the kind words and the chart's data.
 
-The chart is drawn by a ``ChartPool`` (``render``) so the event loop never waits for it.
+The chart is drawn in a worker process (``render``) so the event loop never waits for it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from bot.core.choices import FEELING_TAGS
 from bot.core.stats import PeriodRecords, PeriodSummary, summarize
 from bot.ui.chart_data import ChartData, chart_data
-from bot.ui.chart_pool import ChartPool
 from bot.ui.summary_text import compose_summary
 from bot.ui.texts import t
+from bot.workers import ProcessPool
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,23 @@ class PreparedSummary:
     text: str
     chart: ChartData | None
 
-    async def render(self, pool: ChartPool | None = None) -> bytes:
-        """The chart as a PNG, drawn by ``pool`` (without one: in a worker thread)."""
+    async def render(self, pool: ProcessPool | None = None) -> bytes:
+        """The chart as a PNG, drawn in ``pool`` (without one: in a worker thread)."""
         if self.chart is None:
             raise ValueError("a sparse summary has no chart")
-        return await (pool or ChartPool(workers=0)).draw(self.chart)
+        return await (pool or ProcessPool(workers=0)).run(draw_chart, self.chart)
+
+
+CHART_MODULES = ("bot.ui.charts",)
+"""What a chart worker process imports before its first chart."""
+
+
+def draw_chart(chart: ChartData) -> bytes:
+    """The chart as a PNG (blocking: runs in a worker process or thread)."""
+    # matplotlib and numpy take about 40 MB: imported when the first chart is drawn, not before
+    from bot.ui.charts import render_chart
+
+    return render_chart(chart)
 
 
 def tag_label(tag: str, language: str | None) -> str:

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from sqlmodel import col, select
 
-import bot.ui.chart_pool
+import bot.ui.summary
 import handlers.summary
 from bot.storage.models import BreakStatus, Delivery, DeliveryKind, DeliveryStatus, RatingKind, User
 from bot.storage.practice_models import PracticeSession, PracticeStatus
@@ -52,7 +52,7 @@ def charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ChartData]]:
         drawn.append(data)
         return render_chart(data)
 
-    monkeypatch.setattr(bot.ui.chart_pool, "draw_chart", recording)
+    monkeypatch.setattr(bot.ui.summary, "draw_chart", recording)
     yield drawn
 
 

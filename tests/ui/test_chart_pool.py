@@ -1,4 +1,4 @@
-"""The chart pool: the same PNG from a worker process as from this one, started lazily."""
+"""Charts in worker processes: the same PNG as in this process, the pool started lazily."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from bot.ui.chart_pool import ChartPool, default_workers
 from bot.ui.charts import render_chart
+from bot.ui.summary import CHART_MODULES, draw_chart
+from bot.workers import ProcessPool, default_workers
 from tests.ui.test_charts import week_data
 
 
@@ -19,17 +20,17 @@ def test_chart_data_is_plain_picklable_data() -> None:
 
 
 def test_default_workers_is_the_cores_this_process_may_use() -> None:
-    assert ChartPool().workers == default_workers() >= 1
+    assert ProcessPool().workers == default_workers() >= 1
 
 
 async def test_a_worker_process_draws_the_same_png_as_this_process() -> None:
     data = week_data()
-    pool = ChartPool(workers=1)
+    pool = ProcessPool(workers=1, preload=CHART_MODULES)
     assert not pool.started  # no process before the first chart
     try:
-        drawn = await pool.draw(data)
+        drawn = await pool.run(draw_chart, data)
         assert pool.started
-        again = await pool.draw(data)
+        again = await pool.run(draw_chart, data)
     finally:
         await pool.shutdown()
     assert drawn == again == render_chart(data)
@@ -38,8 +39,8 @@ async def test_a_worker_process_draws_the_same_png_as_this_process() -> None:
 
 async def test_no_workers_draws_in_a_thread_of_this_process() -> None:
     data = week_data()
-    pool = ChartPool(workers=0)
-    assert await pool.draw(data) == render_chart(data)
+    pool = ProcessPool(workers=0)
+    assert await pool.run(draw_chart, data) == render_chart(data)
     assert not pool.started
     await pool.shutdown()
     assert "matplotlib" in sys.modules
@@ -47,15 +48,15 @@ async def test_no_workers_draws_in_a_thread_of_this_process() -> None:
 
 async def test_a_killed_worker_fails_one_chart_and_the_next_starts_afresh() -> None:
     data = week_data()
-    pool = ChartPool(workers=1)
+    pool = ProcessPool(workers=1)
     try:
-        await pool.draw(data)
+        await pool.run(draw_chart, data)
         assert pool._executor is not None
         for process in pool._executor._processes.values():
             process.kill()
         with pytest.raises(BrokenProcessPool):
-            await pool.draw(data)
+            await pool.run(draw_chart, data)
         assert not pool.started
-        assert await pool.draw(data) == render_chart(data)
+        assert await pool.run(draw_chart, data) == render_chart(data)
     finally:
         await pool.shutdown()
