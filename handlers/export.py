@@ -91,7 +91,7 @@ async def report(exchange: Exchange) -> str:
     async def make() -> bytes:
         png = await month.render(pool) if month.chart is not None else None
         content = compose_report(month.summary, chart_png=png, notes=notes, language=language)
-        pdf = await asyncio.to_thread(render_report, content)
+        pdf = await pool.run(render_report, content)
         log.info("report made: %d bytes", len(pdf))
         return pdf
 
