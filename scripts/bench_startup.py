@@ -14,7 +14,9 @@ job runs while it is measured), each in a child process. Start-up: from starting
 to its ``deleteWebhook``, the call just before its first ``getUpdates`` (interpreter, imports, migrations, key check, the repair pass
 over everyone, the command menu). Idle: ``--idle`` seconds later, the child's resident
 memory (VmRSS) and high-water mark (VmHWM), and whether matplotlib or numpy is mapped
-into it (``/proc/<pid>/maps``). Medians over the rounds.
+into it (``/proc/<pid>/maps``). Medians over the rounds. ``--before DIR`` also starts, in
+turn, the bot from another tree (``git archive <commit> | tar -x -C DIR``) on the same
+database.
 """
 
 from __future__ import annotations
@@ -53,14 +55,18 @@ def mapped(pid: int, *names: str) -> list[str]:
 
 
 async def one_start(
-    name: str, emu: LoadEmulator, url: str, workdir: Path, idle: float
+    name: str, emu: LoadEmulator, url: str, workdir: Path, idle: float, code: str | None
 ) -> dict[str, object]:
-    """Start one bot, wait for its first poll, idle, measure, stop."""
+    """Start one bot (from the tree ``code`` if given), wait for its first poll, idle, measure."""
     os.environ["DATA_ENCRYPTION_KEY"] = TEST_KEY  # spawn passes this process's environment
     os.environ["DISPATCH_INTERVAL_SECONDS"] = "600"
+    if code:
+        os.environ["PYTHONPATH"] = code
+    else:
+        os.environ.pop("PYTHONPATH", None)
     seen = len(emu.requests)
     started = time.perf_counter()
-    child: Child = spawn(name, emu, url, workdir)
+    child: Child = spawn("echo" if name == "echo" else "kindbreak", emu, url, workdir)
     deadline = started + 300
     # run_polling's last call before its first getUpdates (which is recorded only when it ends)
     while not any(r.method == "deleteWebhook" for r in emu.requests[seen:]):
@@ -103,9 +109,12 @@ async def run(args: argparse.Namespace) -> None:
         )
         emu.start()
         results: dict[str, list[dict[str, object]]] = {"echo": [], "kindbreak": []}
+        if args.before:
+            results["before"] = []
         for number in range(1, args.rounds + 1):
             for name in results:
-                result = await one_start(name, emu, url, workdir, args.idle)
+                code = args.before if name == "before" else None
+                result = await one_start(name, emu, url, workdir, args.idle, code)
                 results[name].append(result)
                 print(
                     f"round {number} {name:<9}: start-up {result['startup']:.2f} s, "
@@ -131,6 +140,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="starts of each bot")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before measuring")
     parser.add_argument("--postgres", metavar="URL", help="on this PostgreSQL server instead")
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="also start the bot from this tree (git archive of a commit)",
+    )
     args = parser.parse_args()
     asyncio.run(run(args))
 
