@@ -39,7 +39,9 @@ from bot.storage.keys import verify_key
 from bot.storage.models import DeliveryKind
 from bot.storage.sending_turn import SendingTurn
 from bot.ui.commands import MENU_COMMANDS
+from bot.ui.summary import CHART_MODULES
 from bot.ui.texts import t
+from bot.workers import ProcessPool
 from handlers import (
     breaks,
     checkin,
@@ -211,6 +213,8 @@ def build_application(
             clock=the_clock,
             instance=name,
             sending_turn=SendingTurn(engine),
+            # its processes start on the first chart
+            charts=ProcessPool(settings.chart_workers, preload=CHART_MODULES),
         )
         await app.bot.set_my_commands(bot_commands(flows))
         # after downtime: anyone whose next delivery is missing gets it planned before jobs start
@@ -229,6 +233,7 @@ def build_application(
         services = app.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
             await services.sending_turn.give_up()  # another instance sends from its next tick
+            await services.charts.shutdown()
             await services.engine.dispose()
 
     metrics = Metrics()  # this application's own registry

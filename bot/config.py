@@ -68,6 +68,8 @@ class Settings:
     dispatch_interval_seconds: float = 20.0
     conversation_timeout_minutes: int = 30
     chart_dir: Path = field(default_factory=lambda: Path("data/charts"))
+    # processes that draw summary charts (None: one per core; 0: a thread of the bot's process)
+    chart_workers: int | None = None
     # flood control, per person: a burst at once, then this many a minute (0 turns it off)
     flood_burst: int = 20
     flood_per_minute: int = 60
@@ -134,6 +136,12 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _chart_workers(env: Mapping[str, str]) -> int | None:
+    if not env.get("CHART_WORKERS", "").strip():
+        return None
+    return _int(env, "CHART_WORKERS", 0, 0, 256)
 
 
 RETENTION_CHOICES = (6, 12)
@@ -288,6 +296,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         flood_burst=_int(env, "FLOOD_BURST", 20, 1, 1000),
         flood_per_minute=_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
+        chart_workers=_chart_workers(env),
         retention_months=_retention(env),
         log_id_key=_log_id_key(env),
         admin_user_ids=_admin_ids(env),

@@ -12,13 +12,14 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.storage.db import SessionFactory
 from bot.storage.sending_turn import SendingTurn
+from bot.workers import ProcessPool
 
 SERVICES_KEY = "services"
 
 
 @dataclass
 class Services:
-    """What handlers and jobs share: settings, the database and the clock."""
+    """What handlers and jobs share: settings, the database, the clock and the chart pool."""
 
     settings: Settings
     engine: AsyncEngine
@@ -26,6 +27,7 @@ class Services:
     clock: Clock
     instance: str
     sending_turn: SendingTurn  # whether this instance sends scheduled deliveries now
+    charts: ProcessPool  # draws summary charts
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

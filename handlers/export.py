@@ -12,7 +12,6 @@ from bot.storage.export_data import load_breaks, load_person_data, load_ratings
 from bot.storage.periods import MONTH, WEEK, load_period
 from bot.ui import privacy_keyboards
 from bot.ui.callbacks import Prefix
-from bot.ui.charts import render_chart
 from bot.ui.export_archive import build_archive
 from bot.ui.report_pdf import compose_report, note_lines, render_report
 from bot.ui.summary import PreparedSummary, build_summary
@@ -42,6 +41,7 @@ async def export(exchange: Exchange) -> str:
     data = await load_person_data(exchange.session, user=exchange.user)
     week, month = await _summary(exchange, WEEK), await _summary(exchange, MONTH)
     zone, made_at, language = _zone(exchange), exchange.now, exchange.language
+    pool = exchange.context.services.charts
     charts = [
         ("chart_7_days.png", week, exchange.t("export.chart_week")),
         ("chart_30_days.png", month, exchange.t("export.chart_month")),
@@ -49,7 +49,7 @@ async def export(exchange: Exchange) -> str:
 
     async def make() -> bytes:
         drawn = {
-            name: (await asyncio.to_thread(render_chart, prepared.chart), caption)
+            name: (await prepared.render(pool), caption)
             for name, prepared, caption in charts
             if prepared.chart is not None
         }
@@ -81,7 +81,7 @@ async def report(exchange: Exchange) -> str:
     label = "buttons.export.with_notes" if choice == "notes" else "buttons.export.without_notes"
     await exchange.close_buttons(exchange.t(label))
     month = await _summary(exchange, MONTH)
-    zone, language = _zone(exchange), exchange.language
+    zone, language, pool = _zone(exchange), exchange.language, exchange.context.services.charts
     notes: tuple[str, ...] = ()
     if choice == "notes":
         ratings = await load_ratings(exchange.session, user_id=exchange.user_id)
@@ -89,9 +89,9 @@ async def report(exchange: Exchange) -> str:
         notes = note_lines(month.summary, ratings, breaks, zone, language)
 
     async def make() -> bytes:
-        png = await month.render() if month.chart is not None else None
+        png = await month.render(pool) if month.chart is not None else None
         content = compose_report(month.summary, chart_png=png, notes=notes, language=language)
-        pdf = await asyncio.to_thread(render_report, content)
+        pdf = await pool.run(render_report, content)
         log.info("report made: %d bytes", len(pdf))
         return pdf
 

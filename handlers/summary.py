@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import cast
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +22,7 @@ from bot.storage.periods import MONTH, WEEK, load_period
 from bot.ui import keyboards
 from bot.ui.summary import PreparedSummary, build_summary
 from bot.ui.summary_text import CAPTION_LIMIT, split_caption
+from bot.workers import ProcessPool
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +89,22 @@ async def show_summary(exchange: Exchange) -> str:
         await exchange.say(prepared.text, keyboard)
         return UNCHANGED
     caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
-    # the chart is drawn after the commit, in a worker thread
-    await exchange.send_photo(prepared.render, caption, None if rest else keyboard)
+    # the chart is drawn after the commit, in a worker process
+    pool = exchange.context.services.charts
+    await exchange.send_photo(partial(prepared.render, pool), caption, None if rest else keyboard)
     if rest:
         await exchange.say(rest, keyboard)
     return UNCHANGED
 
 
 async def send_summary(
-    bot: Bot, chat_id: int, prepared: PreparedSummary, language: str | None, *, log_secret: str
+    bot: Bot,
+    chat_id: int,
+    prepared: PreparedSummary,
+    language: str | None,
+    pool: ProcessPool | None = None,
+    *,
+    log_secret: str,
 ) -> int:
     """Send a prepared summary (chart and caption, any rest after it); returns the first message id."""
     keyboard = _keyboard(prepared, language)
@@ -103,7 +112,7 @@ async def send_summary(
         message = await bot.send_message(chat_id=chat_id, text=prepared.text, reply_markup=keyboard)
         return message.message_id
     caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
-    png = await prepared.render()
+    png = await prepared.render(pool)
     message = await bot.send_photo(
         chat_id=chat_id, photo=png, caption=caption, reply_markup=None if rest else keyboard
     )
@@ -133,6 +142,7 @@ async def send_scheduled_summary(app: KBApplication, claimed: ClaimedDelivery) -
         claimed.chat_id,
         prepared,
         claimed.language,
+        services.charts,
         log_secret=services.settings.log_secret,
     )
 

@@ -22,11 +22,12 @@ WIRING = {
     "bot.rotate",
     "bot.webhook",
 }
-SHARED = {"bot.config", "bot.clock", "bot.context"}  # settings, time and the typed context
+# settings, time, the typed context and the pool of worker processes
+SHARED = {"bot.config", "bot.clock", "bot.context", "bot.workers"}
 CORE = {"bot.core"}
 STORAGE = CORE | {"bot.storage", "bot.config", "bot.clock"}
 DELIVERY = STORAGE | {"bot.delivery"}
-UI = CORE | {"bot.ui"}
+UI = CORE | {"bot.ui", "bot.workers"}
 FLOW = DELIVERY | UI | SHARED | {"bot.flow"}
 HANDLERS = FLOW | {"handlers"}
 # what each part of the tree may import from the product (by prefix)
@@ -36,10 +37,11 @@ ALLOWED: dict[str, set[str]] = {
     "bot.delivery": DELIVERY,
     "bot.ui": UI,
     "bot.flow": FLOW,
-    "bot.context": {"bot.config", "bot.clock", "bot.storage"},
+    "bot.context": {"bot.config", "bot.clock", "bot.storage", "bot.workers"},
     "bot.config": set(),
     "bot.logs": {"bot.config"},
     "bot.clock": set(),
+    "bot.workers": set(),
     "bot.crisis": CORE,
     "bot.emulator": {"bot.emulator"},
     "handlers": HANDLERS,

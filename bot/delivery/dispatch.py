@@ -17,7 +17,7 @@ from sqlmodel import col
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.core.delivery_rules import retry_delay
-from bot.delivery.planning import is_paused, plan_checkin, plan_summary
+from bot.delivery.planning import is_paused, plan_next_batch
 from bot.delivery.rate_limits import scheduled_sends
 from bot.storage.db import SessionFactory
 from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery, claim_due, release_stale_claims
@@ -224,14 +224,15 @@ async def _record(
             await session.exec(
                 sa.update(User).where(col(User.id).in_(blocked)).values(active=False)
             )
-        for user_id, kinds in replan.items():
-            user = await session.get(User, user_id, populate_existing=True)
-            if user is None or not user.active:
-                continue
-            slot_due = max(c.due_at for c in claimed if c.user_id == user_id)
-            after = max(slot_due, now - timedelta(minutes=1))
-            if DeliveryKind.CHECKIN in kinds:
-                await plan_checkin(session, user=user, after=after)
-            if DeliveryKind.SUMMARY in kinds:
-                await plan_summary(session, user=user, after=after)
+        wanted = {
+            user_id: (
+                kinds,
+                max(
+                    max(c.due_at for c in claimed if c.user_id == user_id),
+                    now - timedelta(minutes=1),
+                ),
+            )
+            for user_id, kinds in replan.items()
+        }
+        await plan_next_batch(session, wanted=wanted)
         await session.commit()

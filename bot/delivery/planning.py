@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, time, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.delivery_rules import weekdays_from_mask
-from bot.core.schedule import next_slot, weekly_slot
+from bot.core.schedule import Slot, next_slot, weekly_slot
 from bot.storage.deliveries import (
     drop_pending_of_kind,
     get_schedule,
@@ -16,12 +17,45 @@ from bot.storage.deliveries import (
     insert_delivery,
     pending_delivery,
 )
+from bot.storage.delivery_batches import (
+    PlanningInputs,
+    drop_pending_kinds,
+    insert_slots,
+    load_planning_inputs,
+)
 from bot.storage.models import CheckinSchedule, Delivery, DeliveryKind, DeliveryStatus, User
 
 
 def is_paused(schedule: CheckinSchedule, now: datetime) -> bool:
     """Whether check-ins are paused at ``now``."""
     return schedule.paused and (schedule.paused_until is None or schedule.paused_until > now)
+
+
+def _checkin_start(schedule: CheckinSchedule, after: datetime) -> datetime | None:
+    """Where to look for the next check-in from (None: paused until turned back on)."""
+    if schedule.paused and schedule.paused_until is not None:
+        return max(after, schedule.paused_until - timedelta(microseconds=1))
+    return None if schedule.paused else after
+
+
+def _checkin_slot(
+    schedule: CheckinSchedule, times: Sequence[time], zone: str, start: datetime
+) -> Slot | None:
+    return next_slot(
+        start,
+        times=times,
+        weekdays=weekdays_from_mask(schedule.weekdays),
+        zone=zone,
+        quiet_start=schedule.quiet_start,
+        quiet_end=schedule.quiet_end,
+    )
+
+
+def _summary_time(schedule: CheckinSchedule | None) -> tuple[int, time] | None:
+    """The weekday and local time of the weekly summary (None: turned off)."""
+    if schedule is None:
+        return 6, time(18, 0)
+    return (schedule.summary_weekday, schedule.summary_time) if schedule.summary_enabled else None
 
 
 async def plan_checkin(session: AsyncSession, *, user: User, after: datetime) -> Delivery | None:
@@ -32,20 +66,9 @@ async def plan_checkin(session: AsyncSession, *, user: User, after: datetime) ->
     if schedule is None or not schedule.enabled or not user.active or user.time_zone is None:
         return None
     times = await get_times(session, user_id=user.id)
-    start = after
-    if schedule.paused and schedule.paused_until is not None:
-        start = max(start, schedule.paused_until - timedelta(microseconds=1))
-    elif schedule.paused:
-        return None
+    start = _checkin_start(schedule, after)
     for _ in range(40):  # skip slots that exist already (e.g. sent before a zone change)
-        slot = next_slot(
-            start,
-            times=times,
-            weekdays=weekdays_from_mask(schedule.weekdays),
-            zone=user.time_zone,
-            quiet_start=schedule.quiet_start,
-            quiet_end=schedule.quiet_end,
-        )
+        slot = None if start is None else _checkin_slot(schedule, times, user.time_zone, start)
         if slot is None:
             return None
         if await insert_delivery(session, user_id=user.id, kind=DeliveryKind.CHECKIN, slot=slot):
@@ -59,19 +82,60 @@ async def plan_summary(session: AsyncSession, *, user: User, after: datetime) ->
     assert user.id is not None
     await drop_pending_of_kind(session, user_id=user.id, kind=DeliveryKind.SUMMARY)
     schedule = await get_schedule(session, user_id=user.id)
-    if not user.active or user.time_zone is None:
+    when = _summary_time(schedule)
+    if not user.active or user.time_zone is None or when is None:
         return None
-    if schedule is not None and not schedule.summary_enabled:
-        return None
-    weekday = schedule.summary_weekday if schedule else 6
-    at = schedule.summary_time if schedule else time(18, 0)
     start = after
     for _ in range(4):
-        slot = weekly_slot(start, weekday=weekday, at=at, zone=user.time_zone)
+        slot = weekly_slot(start, weekday=when[0], at=when[1], zone=user.time_zone)
         if await insert_delivery(session, user_id=user.id, kind=DeliveryKind.SUMMARY, slot=slot):
             return await pending_delivery(session, user_id=user.id, kind=DeliveryKind.SUMMARY)
         start = slot.due_utc
     return None
+
+
+def _first_slot(person: PlanningInputs, kind: str, after: datetime) -> Slot | None:
+    """The slot of ``kind`` a person's next delivery goes in, before looking at what exists."""
+    schedule, zone = person.schedule, person.time_zone
+    if zone is None:
+        return None
+    if kind == DeliveryKind.CHECKIN:
+        if schedule is None or not schedule.enabled:
+            return None
+        start = _checkin_start(schedule, after)
+        return None if start is None else _checkin_slot(schedule, person.times, zone, start)
+    when = _summary_time(schedule)
+    return None if when is None else weekly_slot(after, weekday=when[0], at=when[1], zone=zone)
+
+
+async def plan_next_batch(
+    session: AsyncSession, *, wanted: Mapping[int, tuple[Collection[str], datetime]]
+) -> None:
+    """Plan many people's next slots (``user id: (kinds, after)``) in three statements.
+
+    Only where a slot exists already (a rare case: sent before a zone change) is that person
+    planned again one by one, to find the next free slot.
+    """
+    people = await load_planning_inputs(session, user_ids=list(wanted))
+    by_kind: dict[str, list[int]] = {}
+    for user_id in people:
+        for kind in wanted[user_id][0]:
+            by_kind.setdefault(kind, []).append(user_id)
+    await drop_pending_kinds(session, by_kind=by_kind)
+    slots = [
+        (user_id, kind, slot)
+        for kind, user_ids in by_kind.items()
+        for user_id in user_ids
+        if (slot := _first_slot(people[user_id], kind, wanted[user_id][1])) is not None
+    ]
+    inserted = await insert_slots(session, slots=slots)
+    for user_id, kind, slot in slots:
+        if (user_id, kind) in inserted:
+            continue
+        user = await session.get(User, user_id)
+        assert user is not None
+        plan = plan_checkin if kind == DeliveryKind.CHECKIN else plan_summary
+        await plan(session, user=user, after=slot.due_utc)
 
 
 async def next_checkin(

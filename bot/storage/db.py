@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.encryption import Cipher, attach_cipher
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -120,6 +122,8 @@ class OneSQLiteSessionAtATime:
 
 def alembic_config(url: str | None = None) -> Config:
     """The Alembic configuration of the bundled migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
@@ -130,11 +134,37 @@ def alembic_config(url: str | None = None) -> Config:
 # the advisory lock that serialises migrations in this database ("kbmigr")
 MIGRATION_LOCK_KEY = 0x6B626D696772
 
+_REVISION = re.compile(r"^(down_)?revision(?:\s*:[^=]+)?\s*=\s*(?:None|[\"']([^\"']+)[\"'])", re.M)
+
+
+def bundled_head() -> str | None:
+    """The one head revision of the bundled migrations, read from their files (None: unclear)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for down, name in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if name:
+                (parents if down else revisions).add(name)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revisions(connection: Connection) -> set[str]:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return set()
+    rows = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+    return {str(row[0]) for row in rows}
+
 
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (creating it on an empty database)."""
 
     def upgrade(connection: Connection) -> None:
+        # already there: start without importing Alembic (about 10 MB and a tenth of a second)
+        if revision == "head" and _stored_revisions(connection) == {bundled_head()}:
+            return
+        from alembic import command
+
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

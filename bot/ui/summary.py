@@ -1,11 +1,10 @@
 """One person's summary as they see it: the figures, the kind words and the chart's data.
 
-The chart is drawn in a worker thread (``render``) so the event loop never waits for it.
+The chart is drawn in a worker process (``render``) so the event loop never waits for it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from bot.core.stats import PeriodSummary, summarize
 from bot.ui.chart_data import ChartData, chart_data
 from bot.ui.summary_text import compose_summary
 from bot.ui.texts import t
+from bot.workers import ProcessPool
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,19 @@ class PreparedSummary:
     text: str
     chart: ChartData | None
 
-    async def render(self) -> bytes:
-        """The chart as a PNG, drawn in a worker thread."""
+    async def render(self, pool: ProcessPool | None = None) -> bytes:
+        """The chart as a PNG, drawn in ``pool`` (without one: in a worker thread)."""
         if self.chart is None:
             raise ValueError("a sparse summary has no chart")
-        return await asyncio.to_thread(draw_chart, self.chart)
+        return await (pool or ProcessPool(workers=0)).run(draw_chart, self.chart)
+
+
+CHART_MODULES = ("bot.ui.charts",)
+"""What a chart worker process imports before its first chart."""
 
 
 def draw_chart(chart: ChartData) -> bytes:
-    """The chart as a PNG (blocking: call it in a worker thread)."""
+    """The chart as a PNG (blocking: runs in a worker process or thread)."""
     # matplotlib and numpy take about 40 MB: imported when the first chart is drawn, not before
     from bot.ui.charts import render_chart
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -441,3 +442,21 @@ async def test_the_summary_counts_practices_beside_breaks(
         "You also made time for 4 other practices. "
         "Around them your mood rose 2.0 points on average." in caption
     )
+
+
+async def test_charts_are_drawn_in_worker_processes(harness: Harness) -> None:
+    h = harness
+    h.clock.set(DST_SUNDAY_NIGHT)
+    h.settings = replace(h.settings, chart_workers=1)
+    await h.restart()
+    pool = h.services.charts
+    assert (pool.workers, pool.started) == (1, False)  # no process before the first chart
+    await onboard(h, USER, zone_label="Berlin")
+    await seed_october(h)
+
+    week, month = await h.say(USER, "/summary"), await h.say(USER, "/summary month")
+    assert pool.started
+    assert week.photo is not None and png_size(week.photo) == (1200, 800)
+    assert month.photo is not None and month.photo != week.photo
+    await h.stop()
+    assert not pool.started  # shut down with the application

@@ -59,6 +59,8 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settin
         dispatch_interval_seconds=3600.0,
         # tests press and type faster than any person; tests/e2e/test_flood.py turns it on
         flood_per_minute=0,
+        # charts in a thread of the test's process; tests/e2e/test_summary.py starts a pool
+        chart_workers=0,
     )
     return replace(base, **overrides)
 

@@ -234,3 +234,12 @@ def test_charts_never_load_pyplot() -> None:
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, timeout=60)
+
+
+def test_the_bot_starts_without_matplotlib_or_numpy() -> None:
+    code = (
+        "import sys\nimport bot.app\n"
+        "loaded = [m for m in ('matplotlib', 'numpy') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, timeout=60)

@@ -191,3 +191,11 @@ def test_log_ids_are_keyed_by_log_id_key_or_else_the_first_data_key() -> None:
     own = load_settings({"DATA_ENCRYPTION_KEY": KEY, "LOG_ID_KEY": "a key for log ids only"})
     assert own.log_secret == "a key for log ids only"
     assert "a key for log ids only" not in repr(own)
+
+
+def test_chart_workers_one_per_core_unless_set() -> None:
+    assert load_settings({}).chart_workers is None
+    assert load_settings({"CHART_WORKERS": "0"}).chart_workers == 0
+    assert load_settings({"CHART_WORKERS": "3"}).chart_workers == 3
+    with pytest.raises(ConfigError, match="CHART_WORKERS"):
+        load_settings({"CHART_WORKERS": "-1"})
