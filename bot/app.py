@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from functools import partial
 from typing import cast
@@ -195,46 +195,7 @@ def build_application(
         token = settings.telegram_bot_token.get()
     the_settings = replace(settings, telegram_api_url=api_url) if api_url else settings
     flows = build_flows()
-    the_clock = clock or SystemClock()
     name = instance or f"{socket.gethostname()}-{id(flows):x}"
-
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        engine = create_engine(settings.database_url, keys=settings.encryption_keys)
-        try:
-            await migrate(engine)
-            await verify_key(engine)  # a wrong key stops here, before anything is shown
-        except WrongKeyError:
-            await engine.dispose()
-            raise
-        app.bot_data[SERVICES_KEY] = Services(
-            settings=settings,
-            engine=engine,
-            sessions=session_factory(engine),
-            clock=the_clock,
-            instance=name,
-            sending_turn=SendingTurn(engine),
-            # its processes start on the first chart
-            charts=ProcessPool(settings.chart_workers, preload=CHART_MODULES),
-        )
-        await app.bot.set_my_commands(bot_commands(flows))
-        # after downtime: anyone whose next delivery is missing gets it planned before jobs start
-        async with app.bot_data[SERVICES_KEY].sessions() as session:
-            await plan_missing(session, now=the_clock.now())
-            await session.commit()
-        schedule_jobs(
-            cast(KBApplication, app),
-            {f.name: f for f in flows},
-            delivery_senders(cast(KBApplication, app)),
-            dispatch_every=settings.dispatch_interval_seconds,
-            retention=settings.retention_months is not None,
-        )
-
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-        services = app.bot_data.get(SERVICES_KEY)
-        if isinstance(services, Services):
-            await services.sending_turn.give_up()  # another instance sends from its next tick
-            await services.charts.shutdown()
-            await services.engine.dispose()
 
     metrics = Metrics()  # this application's own registry
     builder = ApplicationBuilder()
@@ -249,13 +210,61 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         # different people at once, each person's updates in order (state is per person)
         .concurrent_updates(PerPersonOrder(observe=metrics.observe_update))
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
+        .post_init(_starter(settings, flows, clock or SystemClock(), name))
+        .post_shutdown(_stop)
         .build(),
     )
     app.bot_data[METRICS_KEY] = metrics
     register_handlers(app, flows, settings, metrics)
     return app
+
+
+def _starter(
+    settings: Settings, flows: list[FlowSpec], clock: Clock, name: str
+) -> Callable[[Application], Coroutine[object, object, None]]:  # type: ignore[type-arg]
+    """What the application does once it is built: its database, services and jobs."""
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        engine = create_engine(settings.database_url, keys=settings.encryption_keys)
+        try:
+            await migrate(engine)
+            await verify_key(engine)  # a wrong key stops here, before anything is shown
+        except WrongKeyError:
+            await engine.dispose()
+            raise
+        app.bot_data[SERVICES_KEY] = Services(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            clock=clock,
+            instance=name,
+            sending_turn=SendingTurn(engine),
+            # its processes start on the first chart
+            charts=ProcessPool(settings.chart_workers, preload=CHART_MODULES),
+        )
+        await app.bot.set_my_commands(bot_commands(flows))
+        # after downtime: anyone whose next delivery is missing gets it planned before jobs start
+        async with app.bot_data[SERVICES_KEY].sessions() as session:
+            await plan_missing(session, now=clock.now())
+            await session.commit()
+        schedule_jobs(
+            cast(KBApplication, app),
+            {f.name: f for f in flows},
+            delivery_senders(cast(KBApplication, app)),
+            dispatch_every=settings.dispatch_interval_seconds,
+            retention=settings.retention_months is not None,
+        )
+
+    return post_init
+
+
+async def _stop(app: Application) -> None:  # type: ignore[type-arg]
+    """Hand the sending turn on, stop the chart processes, close the database."""
+    services = app.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services):
+        await services.sending_turn.give_up()  # another instance sends from its next tick
+        await services.charts.shutdown()
+        await services.engine.dispose()
 
 
 def register_handlers(

@@ -148,6 +148,11 @@ async def claim_due(
     ids = list(claimed.scalars().all())
     if not ids:
         return []
+    return await _claimed_rows(session, ids)
+
+
+async def _claimed_rows(session: AsyncSession, ids: list[int]) -> list[ClaimedDelivery]:
+    """The claimed deliveries with their person and schedule, in the order they fell due."""
     rows = await session.exec(
         select(Delivery, User, CheckinSchedule)
         .join(User, col(User.id) == col(Delivery.user_id))
