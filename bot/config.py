@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kindbreak.sqlite3"
 DEFAULT_API_URL = "https://api.telegram.org"
 _TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 _PLACEHOLDERS = {"", "changeme", "your-token-here", "123456:abc", "<token>"}
-
-
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram's secret_token alphabet
 
 
@@ -237,21 +235,6 @@ def _admin_ids(env: Mapping[str, str]) -> frozenset[int]:
             )
         ids.add(int(part))
     return frozenset(ids)
-
-
-def with_demo_key(settings: Settings, folder: Path) -> Settings:
-    """The demo's settings with a key: the one in ``folder``, made there on first run."""
-    if settings.data_encryption_keys:
-        return settings
-    from cryptography.fernet import Fernet
-
-    path = folder / "encryption.key"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(Fernet.generate_key().decode("ascii") + "\n", encoding="ascii")
-        path.chmod(0o600)
-    key = path.read_text(encoding="ascii").strip()
-    return replace(settings, data_encryption_keys=(Secret(key),))
 
 
 def _webhook(env: Mapping[str, str]) -> Webhook | None:

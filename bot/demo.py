@@ -7,12 +7,13 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.clock import Clock
-from bot.config import Settings, with_demo_key
+from bot.config import Secret, Settings
 from bot.emulator import BotApiEmulator, BotMessage, buttons
 from bot.storage.db import sqlite_folder
 
@@ -26,6 +27,21 @@ HINT = (
 
 
 MAX_MESSAGE = 4096  # what a Telegram app lets a person send in one message
+
+
+def with_demo_key(settings: Settings, folder: Path) -> Settings:
+    """The demo's settings with a key: the one in ``folder``, made there on first run."""
+    if settings.data_encryption_keys:
+        return settings
+    from cryptography.fernet import Fernet
+
+    path = folder / "encryption.key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode("ascii") + "\n", encoding="ascii")
+        path.chmod(0o600)
+    key = path.read_text(encoding="ascii").strip()
+    return replace(settings, data_encryption_keys=(Secret(key),))
 
 
 def _indented(message: BotMessage) -> list[str]:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.config import Settings, with_demo_key
-from bot.demo import TerminalChat, run_demo
+from bot.config import Settings
+from bot.demo import TerminalChat, run_demo, with_demo_key
 from bot.emulator import BotApiEmulator, BotMessage
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Break, BreakStatus

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Secret, load_settings, with_demo_key
+from bot.config import ConfigError, Secret, load_settings
+from bot.demo import with_demo_key
 from bot.logs import RedactingFilter
 
 TOKEN = "123456789:AAH-abcdefghijklmnopqrstuvwxyz_012345"
