@@ -132,6 +132,7 @@ class EmulatorBase:
         self._blocked: set[int] = set()
         self._updates: list[JsonDict] = []
         self._update_ids = itertools.count(1)
+        self._next_update_id = 1  # the least id the next update may have
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._poll_generation = 0
         self._active_polls = 0
@@ -201,7 +202,9 @@ class EmulatorBase:
 
     def _enqueue(self, update_type: str, payload: JsonDict) -> JsonDict:
         """Queue an update (the caller holds the lock); returns a copy of it."""
-        update: JsonDict = {"update_id": next(self._update_ids), update_type: payload}
+        update_id = next(self._update_ids)
+        self._next_update_id = update_id + 1
+        update: JsonDict = {"update_id": update_id, update_type: payload}
         if update_type in self._allowed_updates:
             self._updates.append(update)
         else:

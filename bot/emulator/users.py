@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
 import re
 from collections.abc import Mapping
@@ -189,6 +190,12 @@ class UserSide(EmulatorBase):
             if isinstance(query, dict) and isinstance(query.get("id"), str):
                 self._callbacks[query["id"]] = False
             self._updates.append(copy.deepcopy(dict(update)))
+            raw_id = update.get("update_id")
+            if isinstance(raw_id, int) and raw_id >= self._next_update_id:
+                # later updates come after it, as Telegram's always do: ones with lower ids
+                # would fall below the offset the bot confirms next
+                self._next_update_id = raw_id + 1
+                self._update_ids = itertools.count(self._next_update_id)
             self._changed()
 
     def press(self, user_id: int, label: str, *, chat_id: int | None = None) -> str:

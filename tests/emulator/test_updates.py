@@ -114,3 +114,12 @@ async def test_group_chat_and_privacy_mode(emu: BotApiEmulator, bot: Bot) -> Non
     emu.send_text(OTHER, "replying", chat_id=GROUP, reply_to_message_id=sent.message_id)
     (reply,) = await bot.get_updates(offset=update.update_id + 1)
     assert reply.message is not None and reply.message.reply_to_message is not None
+
+
+async def test_updates_after_a_raw_one_come_after_it(emu: BotApiEmulator, bot: Bot) -> None:
+    emu.send_raw({"update_id": 1_900_000, "message": {"message_id": 1, "date": 0, "text": "x"}})
+    (raw,) = await bot.get_updates()
+    emu.send_text(USER, "next")  # confirmed offset is 1_900_001: this one must not fall below it
+    (after,) = await bot.get_updates(offset=raw.update_id + 1)
+    assert after.update_id > raw.update_id
+    assert after.message is not None and after.message.text == "next"
