@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.storage import sources
 from bot.storage.models import Conversation, User
 from bot.ui import callbacks
 from bot.ui.texts import t
@@ -82,6 +83,21 @@ class Exchange:
         """After this step, go back to the paused flow, handing it ``text`` if given."""
         self.resumed = True
         self.resume_with = text
+
+    async def wrote(self, entry: str, row_id: int | None) -> None:
+        """Remember that this message's words were stored as ``entry`` (``table.column``) of
+        one row, so that editing the message in Telegram updates them there."""
+        message = self.update.message
+        if message is None or row_id is None or self.text is None:
+            return  # words handed back after a pause, or none: their message is not this one
+        await sources.remember(
+            self.session,
+            user_id=self.user_id,
+            message_id=message.message_id,
+            entry=entry,
+            row_id=row_id,
+            now=self.now,
+        )
 
     def t(self, key: str, *, variant: int = 0, **fields: object) -> str:
         """A catalogue text in the person's language."""

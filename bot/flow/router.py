@@ -26,7 +26,7 @@ from bot.flow.exchange import Exchange
 from bot.flow.flood import FloodGuard
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
-from bot.storage import conversations, crud
+from bot.storage import conversations, crud, sources
 from bot.storage.models import Conversation
 from bot.ui import callbacks
 
@@ -192,10 +192,20 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         return True
 
     async def _edited(self, exchange: Exchange, message: Message) -> None:
-        """An edited message: screened like any words; otherwise the first version stands."""
+        """An edited message: screened like any words, then its stored words follow the edit
+        (also after words of danger: they are the person's, only the answer differs)."""
         words = message.text or message.caption
-        if words:
-            await self._screened(exchange, words, "edited")
+        danger = bool(words) and await self._screened(exchange, words or "", "edited")
+        if message.text is None or message.text.startswith("/"):
+            return  # captions and commands are not stored as anyone's words
+        saved = await sources.apply_edit(
+            exchange.session,
+            user_id=exchange.user_id,
+            message_id=message.message_id,
+            text=message.text,
+        )
+        if saved and not danger:
+            await exchange.say(exchange.t("fallback.edit_saved"))
 
     async def _command(self, exchange: Exchange, text: str) -> None:
         head, *args = text.split()

@@ -264,3 +264,20 @@ class SafetyPlan(SQLModel, table=True):
     environment: str | None = _words()
     reasons: str | None = _words()
     updated_at: datetime = _ts()
+
+
+class WrittenFrom(SQLModel, table=True):
+    """Which of a person's messages stored words came from, so an edit of it can follow.
+
+    ``entry`` names the table and column (``mood_ratings.note``); never the words.
+    """
+
+    __tablename__ = "written_from"
+    __table_args__ = (sa.UniqueConstraint("user_id", "message_id", name="uq_written_from_message"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    message_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    entry: str = Field(max_length=40)
+    row_id: int
+    written_at: datetime = _ts()

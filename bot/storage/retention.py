@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import Break, Delivery, DeliveryStatus, MoodRating, ScreenHit
+from bot.storage.models import (
+    Break,
+    Delivery,
+    DeliveryStatus,
+    MoodRating,
+    ScreenHit,
+    WrittenFrom,
+)
 from bot.storage.practice_models import GratitudeEntry, PracticeSession
 
 # each kind of entry and the instant that dates it (ratings of a break go with the break)
@@ -19,6 +26,7 @@ _DATED: tuple[tuple[Any, Any], ...] = (
     (PracticeSession, PracticeSession.started_at),  # with its answers
     (GratitudeEntry, GratitudeEntry.created_at),
     (ScreenHit, ScreenHit.at),
+    (WrittenFrom, WrittenFrom.written_at),  # which message held which words
 )
 
 

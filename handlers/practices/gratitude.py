@@ -72,13 +72,14 @@ def _written(index: int) -> StepFn:
         """Keep this thing, then ask for another (up to three)."""
         assert exchange.text is not None
         row = await current(exchange)
-        await store.add_gratitude(
+        entry = await store.add_gratitude(
             exchange.session,
             user_id=uid(exchange),
             text=exchange.text,
             now=exchange.now,
             session_id=row.id,
         )
+        await exchange.wrote("gratitude_entries.text", entry.id)
         if index + 1 < len(THINGS):
             return await _ask(exchange, row, THINGS[index + 1])
         return await _wrap_up(exchange, row, index + 1)

@@ -68,13 +68,14 @@ class Questions:
         async def written(exchange: Exchange) -> str:
             """Keep the words written for this question, then the next."""
             assert exchange.text is not None
-            await store.save_answer(
+            answer = await store.save_answer(
                 exchange.session,
                 session_id=exchange.ref,
                 step=state,
                 text=exchange.text,
                 now=exchange.now,
             )
+            await exchange.wrote("practice_answers.text", answer.id)
             return await self._next(exchange, state)
 
         return written
