@@ -1,14 +1,23 @@
 """Per-call time of the crisis screen, against str.casefold + one re.search on the same text.
 
 .venv/bin/python scripts/bench_screen.py
+
+"varied" rows are 4,096 characters of different training messages: every word and passage
+is new to the caches, as in a real long message.
 """
 
 from __future__ import annotations
 
+import json
+import random
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.crisis_screen import screen_text
 
@@ -27,6 +36,26 @@ PARAGRAPH = (
 )
 LONG = (PARAGRAPH * 20)[:4096]
 LONG_RISKY = (PARAGRAPH * 10 + "honestly i dont want to be here anymore. " + PARAGRAPH * 10)[:4096]
+CORPUS = Path(__file__).resolve().parents[1] / "tests/data/crisis_corpus"
+
+
+def varied(count: int, seed: int = 1) -> list[str]:
+    """4,096-character messages made of different training messages each (few repeats, so
+    the per-word caches help little: closer to a real long message than one paragraph)."""
+    pool = [
+        json.loads(line)["text"]
+        for name in ("train_g.jsonl", "train_m.jsonl")
+        for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()
+    ]
+    rng, out = random.Random(seed), []
+    for _ in range(count):
+        text = ""
+        while len(text) < 4096:
+            text += rng.choice(pool) + " "
+        out.append(text[:4096])
+    return out
+
+
 _BASELINE = re.compile(r"\bsuicid\w*")
 
 
@@ -66,6 +95,7 @@ def main() -> None:
     _row("short messages", SHORT, 500)
     _row("4,096 chars, ordinary", [LONG], 500)
     _row("4,096 chars, one risk", [LONG_RISKY], 500)
+    _row("4,096 chars, varied", varied(50), 10)
 
 
 if __name__ == "__main__":
