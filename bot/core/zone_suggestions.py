@@ -11,8 +11,6 @@ import math
 from functools import cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-
 from bot.core.places import cities
 from bot.core.timezones import canonical_zone, clean_place, offered_zones
 
@@ -70,6 +68,8 @@ def _zone_index(*, full: bool) -> tuple[list[str], list[str]]:
 
 def _weighed(key: str) -> dict[str, tuple[float, Suggestion]]:
     """The best weighed suggestion per zone."""
+    from rapidfuzz import fuzz, process  # on first need: it is not in the idle bot's memory
+
     best: dict[str, tuple[float, Suggestion]] = {}
 
     def keep(weight: float, suggestion: Suggestion) -> None:
