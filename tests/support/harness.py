@@ -210,6 +210,18 @@ class Harness:
             return []
         return await self.replies(user_id, expect, after=mark)
 
+    async def tap_in_place(self, user_id: int, label: str) -> BotMessage:
+        """Press a button whose next step takes the place of the pressed message; that
+        message as it reads now (no new message came)."""
+        before = {m.message_id: m for m in self.emulator.chat_messages(user_id)}
+        mark = self.emulator.mark(user_id)
+        await self.tap(user_id, label, expect=0)
+        now = self.emulator.chat_messages(user_id)
+        assert [m.text for m in now if m.message_id > mark] == [], "a new message was sent"
+        moved = [m for m in now if m.message_id in before and m.text != before[m.message_id].text]
+        assert len(moved) == 1, f"expected one message to change, got {len(moved)}"
+        return moved[0]
+
 
 async def onboard(
     h: Harness, user_id: int, *, zone_label: str = "Berlin", first_name: str = "Sam"
@@ -226,3 +238,11 @@ async def agree(h: Harness, user_id: int) -> list[BotMessage]:
     assert "your data" in consent.text
     _thanks, *welcome = await h.tap(user_id, "I agree", expect=3)
     return welcome
+
+
+async def practice_steps(h: Harness, user_id: int) -> BotMessage:
+    """Next through a break's three steps (the first two turn in place); the need question."""
+    await h.tap_in_place(user_id, "Next")
+    await h.tap_in_place(user_id, "Next")
+    (ask_need,) = await h.tap(user_id, "Next")
+    return ask_need
