@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -41,6 +42,9 @@ class Exchange:
     user: User
     now: datetime
     conversation: Conversation | None = None
+    # the record the conversation is about (a break, a rating), loaded with it: held here,
+    # the session hands it to ``session.get`` without another query
+    record: SQLModel | None = field(default=None, repr=False)
     callback: callbacks.Callback | None = None
     text: str | None = None
     args: Sequence[str] = ()

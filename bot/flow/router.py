@@ -93,7 +93,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         now = services.clock.now()
         async with services.sessions() as session:
             # one round trip: the person, their conversation and the record it is about
-            user, found = await conversations.get_person_and_conversation(
+            user, found, record = await conversations.get_person_and_conversation(
                 session, telegram_id=tg_user.id, records=self.records
             )
             if user is None or user.consented_at is None:
@@ -104,6 +104,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             ):  # back after blocking the bot: their check-ins start again
                 await plan_user(session, user=user, after=now)
             exchange = Exchange(update=update, context=context, session=session, user=user, now=now)
+            exchange.record = record
             exchange.conversation = await self._live_conversation(exchange, found)
             try:
                 if update.callback_query is not None:

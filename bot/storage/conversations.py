@@ -15,10 +15,12 @@ from bot.storage.models import Conversation, User
 
 
 class PersonAndConversation(NamedTuple):
-    """The person an update comes from (None if not stored) and their conversation."""
+    """The person an update comes from (None if not stored), their conversation and the
+    record it is about (a break, a rating), each None when there is none."""
 
     user: User | None
     conversation: Conversation | None
+    record: SQLModel | None
 
 
 async def get_person_and_conversation(
@@ -30,8 +32,8 @@ async def get_person_and_conversation(
     """The person, their conversation and the record it is about, in one query.
 
     ``records`` names, by flow, the table whose row the flow's ``ref`` is (a table with
-    ``id`` and ``user_id``). That row comes with the same query and stays in the session,
-    so ``session.get`` hands it out afterwards without another round trip.
+    ``id`` and ``user_id``). While the caller holds the record, ``session.get`` hands it
+    out without another round trip (the session keeps only weak references).
     """
     query: Any = select(User, Conversation).join(
         Conversation, col(Conversation.user_id) == col(User.id), isouter=True
@@ -55,8 +57,9 @@ async def get_person_and_conversation(
     )
     row = result.first()
     if row is None:
-        return PersonAndConversation(None, None)
-    return PersonAndConversation(row[0], row[1])
+        return PersonAndConversation(None, None, None)
+    record = next((found for found in row[2:] if found is not None), None)
+    return PersonAndConversation(row[0], row[1], record)
 
 
 async def get_conversation(session: AsyncSession, *, user_id: int) -> Conversation | None:
