@@ -74,6 +74,7 @@ class Harness:
     clock: FakeClock
     apps: list[KBApplication] = field(default_factory=list)
     web_servers: dict[int, tuple[Any, asyncio.Task[None]]] = field(default_factory=dict)
+    served: dict[int, tuple[Any, asyncio.Task[None]]] = field(default_factory=dict)
 
     @property
     def app(self) -> KBApplication:
@@ -135,6 +136,34 @@ class Harness:
         self.web_servers[id(app)] = (server, task)
         return address
 
+    async def start_polling_served(self, instance: str = "test-served") -> str:
+        """Start one more instance as ``METRICS_PORT`` runs it: polling, with ``/metrics``
+        and ``/healthz`` served in the same event loop; the address they are served at."""
+        from bot.config import MetricsServer
+        from bot.webhook import run_polling_served, status_server
+
+        app = build_application(
+            self.settings,
+            token=self.emulator.token,
+            api_url=self.emulator.api_url,
+            clock=self.clock,
+            instance=instance,
+        )
+        sock = socket.socket()  # bound here, so the port is known before serving starts
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = status_server(app, MetricsServer(port=port))
+        polls = self.emulator.active_polls
+        task = asyncio.create_task(run_polling_served(app, server, ALLOWED_UPDATES, sockets=[sock]))
+        await self.emulator.wait_for(
+            lambda: (task.done() or self.emulator.active_polls > polls) or None, 10
+        )
+        if task.done():
+            await task  # it failed to start: say why
+        self.apps.append(app)
+        self.served[id(app)] = (server, task)
+        return f"http://127.0.0.1:{port}"
+
     async def settled(self, timeout: float = 5.0) -> None:
         """Wait until every update the bot has taken is fully handled (buttons are answered
         before the rest of the answer is sent)."""
@@ -154,6 +183,13 @@ class Harness:
     async def stop(self, app: KBApplication | None = None) -> None:
         """Stop one instance (the latest by default)."""
         target = app or self.app
+        served = self.served.pop(id(target), None)
+        if served is not None:  # it stops polling and the application itself
+            server, task = served
+            server.should_exit = True
+            await task
+            self.apps.remove(target)
+            return
         web = self.web_servers.pop(id(target), None)
         if web is not None:
             server, task = web
