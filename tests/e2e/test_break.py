@@ -218,3 +218,27 @@ async def test_breaks_vary_their_wording(harness: Harness) -> None:
         h.clock.advance(seconds=1)
     assert len(seen) == 3  # every wording of step 1 came up
     assert len(await _breaks(h)) == 6
+
+
+async def test_a_step_that_cannot_take_the_old_ones_place_is_sent(harness: Harness) -> None:
+    h = harness
+    await _begin(h)
+    await h.tap(USER, "3")
+    step1 = await h.tap_in_place(USER, "Skip")
+    # the message is gone or can no longer be edited: the next step still reaches them
+    h.emulator.fail_next(
+        "editMessageText",
+        chat_id=USER,
+        error_code=400,
+        description="Bad Request: message to edit not found",
+    )
+    (step2,) = await h.tap(USER, "Next")
+    assert step2.message_id != step1.message_id and "not alone" in step2.text
+    # the old step's button is stale now: it gets the kind notice and changes nothing
+    query = h.emulator.press_button(
+        USER, step1.message_id, dict(h.emulator.buttons(step1))["Next →"]
+    )
+    answer = await h.emulator.wait_callback_answered(query)
+    assert "earlier" in answer.get("text", "")
+    (break_row,) = await _breaks(h)
+    assert break_row.last_step == "common_humanity"
