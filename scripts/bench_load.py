@@ -11,7 +11,8 @@ One Bot API emulator runs in this process (every request checked against
 - **echo**: a bare python-telegram-bot application (no rate limiter, updates one at a
   time, PTB's defaults) that answers every text with a message carrying three buttons and
   every button press with ``answerCallbackQuery`` and such a message;
-- **kindbreak**: ``python -m bot`` exactly as deployed (its own rate limiting on), on an
+- **kindbreak**: ``python -m bot`` as deployed (its own rate limiting on; flood control
+  off, as the lone person taps faster than it lets anyone), on an
   SQLite file in a temporary folder or on a throwaway PostgreSQL database (created through
   the server ``--postgres`` names and dropped at the end).
 
@@ -247,6 +248,8 @@ def spawn(name: str, emu: LoadEmulator, database_url: str, logs: Path) -> Child:
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
         "DISPATCH_INTERVAL_SECONDS": "600",
+        # the lone person taps faster than flood control lets anyone (about 5 a second)
+        "FLOOD_PER_MINUTE": "0",
     }
     if name == "echo":
         command = [sys.executable, str(Path(__file__).resolve()), "--serve-echo"]
@@ -429,18 +432,22 @@ async def run(args: argparse.Namespace) -> int:
     results: dict[str, list[RoundResult]] = {"echo": [], "kindbreak": []}
     try:
         child = await start_bot("kindbreak", emu, database_url, workdir)
-        await onboard(emu, [p.user_id for p in [*kind_people, kind_lone]])
-        child.stop()
+        try:
+            await onboard(emu, [p.user_id for p in [*kind_people, kind_lone]])
+        finally:
+            child.stop()
         for number in range(1, args.rounds + 1):
             for name, people, lone in (
                 ("echo", echo_people, echo_lone),
                 ("kindbreak", kind_people, kind_lone),
             ):
                 child = await start_bot(name, emu, database_url, workdir)
-                result = await closed_loop(emu, child, people, args.warmup, args.window)
-                result.lone_p50, result.lone_p99 = await alone(emu, lone, args.lone)
-                result.peak_mib = child.peak_rss() / 2**20
-                child.stop()
+                try:
+                    result = await closed_loop(emu, child, people, args.warmup, args.window)
+                    result.lone_p50, result.lone_p99 = await alone(emu, lone, args.lone)
+                    result.peak_mib = child.peak_rss() / 2**20
+                finally:
+                    child.stop()  # never left polling when the run fails
                 results[name].append(result)
                 print(f"round {number} {name}: {result.rate:.1f} updates/s", flush=True)
         completed = sum(p.breaks for p in [*kind_people, kind_lone])
