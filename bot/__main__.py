@@ -46,6 +46,12 @@ def _run(settings: Settings) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_webhook(app, settings.webhook, ALLOWED_UPDATES))
         return 0
+    if settings.metrics_server is not None:
+        from bot.webhook import run_polling_served, status_server
+
+        server = status_server(app, settings.metrics_server)
+        asyncio.run(run_polling_served(app, server, ALLOWED_UPDATES))
+        return 0
     log.info("starting Kindbreak (long polling)")
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0

@@ -54,6 +54,14 @@ class Webhook:
 
 
 @dataclass(frozen=True)
+class MetricsServer:
+    """Where ``/metrics`` and ``/healthz`` are served in polling mode (``METRICS_PORT``)."""
+
+    port: int
+    listen: str = "127.0.0.1"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of the bot; see ``.env.example`` for what each one means."""
 
@@ -93,6 +101,7 @@ class Settings:
         return [k.get() for k in self.data_encryption_keys]
 
     webhook: Webhook | None = None  # None: long polling
+    metrics_server: MetricsServer | None = None  # polling mode: None serves nothing
 
     @property
     def demo(self) -> bool:
@@ -255,6 +264,19 @@ def _webhook(env: Mapping[str, str]) -> Webhook | None:
     return Webhook(url=url, secret=Secret(secret), listen=listen, port=port)
 
 
+def _metrics_server(env: Mapping[str, str], webhook: Webhook | None) -> MetricsServer | None:
+    if not env.get("METRICS_PORT", "").strip():
+        return None
+    if webhook is not None:
+        raise ConfigError(
+            "METRICS_PORT is for polling mode; in webhook mode /metrics and /healthz are "
+            "served on WEBHOOK_PORT"
+        )
+    port = _int(env, "METRICS_PORT", 0, 1, 65535)
+    listen = env.get("METRICS_LISTEN", "").strip() or "127.0.0.1"
+    return MetricsServer(port=port, listen=listen)
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
     """Read and validate the settings; raise ``ConfigError`` naming the first bad variable."""
     if env is None:
@@ -266,6 +288,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         env = {**file_values, **os.environ}
     chart_dir = env.get("CHART_DIR", "").strip()
     token = _token(env)
+    webhook = _webhook(env)
     return Settings(
         telegram_bot_token=token,
         data_encryption_keys=_keys(env, token_set=token is not None),
@@ -283,5 +306,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         retention_months=_retention(env),
         log_id_key=_log_id_key(env),
         admin_user_ids=_admin_ids(env),
-        webhook=_webhook(env),
+        webhook=webhook,
+        metrics_server=_metrics_server(env, webhook),
     )

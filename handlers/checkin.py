@@ -206,4 +206,5 @@ def build_flow() -> FlowSpec:
         prefix=Prefix.CHECKIN,
         buttons={"rate": rate, "snooze": snooze, "notnow": not_now, "tag": tag, "done": done},
         steps={CheckinState.NOTE: Step(buttons={"skip": skip_note}, on_text=note)},
+        record=MoodRating,  # the check-in's rating, which the note goes with
     )

@@ -7,7 +7,7 @@ from enum import StrEnum
 from bot.core.choices import FEELING_TAGS
 from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step
 from bot.storage import crud
-from bot.storage.models import RatingKind
+from bot.storage.models import MoodRating, RatingKind
 from bot.ui import keyboards
 from bot.ui.callbacks import Prefix
 from handlers.common import parse_mood, rating_steps
@@ -114,14 +114,16 @@ async def note(exchange: Exchange) -> str:
 
 
 async def skip_note(exchange: Exchange) -> str:
-    """No note: done."""
-    await exchange.close_buttons()
+    """No note: done, said in place of the note question (nothing on it to keep)."""
     assert exchange.user.id is not None
     rating = await crud.get_rating(
         exchange.session, rating_id=exchange.ref, user_id=exchange.user.id
     )
-    if rating is not None:
-        await exchange.say(exchange.t("mood.saved", variant=rating.id or 0, value=rating.value))
+    if rating is None:
+        await exchange.close_buttons()
+    else:
+        saved = exchange.t("mood.saved", variant=rating.id or 0, value=rating.value)
+        await exchange.say(saved, in_place=True)
         await _offer_next_step(exchange, rating.value, rating.id)
     return FINISHED
 
@@ -163,4 +165,5 @@ def build_flow() -> FlowSpec:
             MoodState.TAGS: Step(buttons={"tag": tag, "done": tags_done}, on_text=note),
             MoodState.NOTE: Step(buttons={"skip": skip_note}, on_text=note),
         },
+        record=MoodRating,  # the rating just given, once there is one
     )

@@ -11,7 +11,8 @@ One Bot API emulator runs in this process (every request checked against
 - **echo**: a bare python-telegram-bot application (no rate limiter, updates one at a
   time, PTB's defaults) that answers every text with a message carrying three buttons and
   every button press with ``answerCallbackQuery`` and such a message;
-- **kindbreak**: ``python -m bot`` exactly as deployed (its own rate limiting on), on an
+- **kindbreak**: ``python -m bot`` as deployed (its own rate limiting on; flood control
+  off, as the lone person taps faster than it lets anyone), on an
   SQLite file in a temporary folder or on a throwaway PostgreSQL database (created through
   the server ``--postgres`` names and dropped at the end).
 
@@ -61,20 +62,22 @@ THINK = 0.150  # the lone person's pause between an answer and the next tap
 
 @dataclass(frozen=True)
 class Action:
-    """One update a person sends and how many new bot messages answer it."""
+    """One update a person sends and how many new bot messages (and, for a step shown in
+    place of the pressed message, edits) answer it."""
 
     kind: str  # "text" or "tap"
     value: str
     messages: int
+    edits: int = 0
 
 
 KINDBREAK_BREAK = (
     Action("text", "/break", 2),
     Action("tap", "3", 1),
     Action("text", "A hard talk with my manager", 2),
-    Action("tap", "Next", 1),
-    Action("tap", "Next", 1),
-    Action("tap", "Next", 1),
+    Action("tap", "Next", 0, edits=1),  # step 2 in place of step 1
+    Action("tap", "Next", 0, edits=1),  # step 3 in place of step 2
+    Action("tap", "Next", 1),  # the kindness step stays; the need question is sent
     Action("text", "You are doing your best", 2),
     Action("tap", "6", 1),
 )
@@ -91,7 +94,9 @@ class Pending:
     messages: int
     answer: bool
     done: asyncio.Future[float]
+    edits: int = 0
     got: int = 0
+    edited: int = 0
     answered: bool = False
 
 
@@ -107,6 +112,8 @@ class LoadEmulator(BotApiEmulator):
     def _on_message(self, kind: str, message: Any) -> None:
         if kind == "new" and message.message_id:
             self._tell(message.chat_id, time.perf_counter(), message=True)
+        elif kind == "edit" and message.text and message.reply_markup:  # a step in place
+            self._tell(message.chat_id, time.perf_counter(), message=True, edit=True)
 
     def _api_answerCallbackQuery(self, params: Mapping[str, Any], events: list[Any]) -> object:
         chat_id = self._callback_chats.get(str(params.get("callback_query_id")), 0)
@@ -114,19 +121,25 @@ class LoadEmulator(BotApiEmulator):
         self._tell(chat_id, time.perf_counter(), message=False)
         return result
 
-    def _tell(self, chat_id: int, at: float, *, message: bool) -> None:
+    def _tell(self, chat_id: int, at: float, *, message: bool, edit: bool = False) -> None:
         if self.loop is not None:
-            self.loop.call_soon_threadsafe(self._arrived, chat_id, at, message)
+            self.loop.call_soon_threadsafe(self._arrived, chat_id, at, message, edit)
 
-    def _arrived(self, chat_id: int, at: float, message: bool) -> None:
+    def _arrived(self, chat_id: int, at: float, message: bool, edit: bool) -> None:
         waiting = self.pending.get(chat_id)
         if waiting is None or waiting.done.done():
             return
-        if message:
+        if edit:
+            waiting.edited += 1
+        elif message:
             waiting.got += 1
         else:
             waiting.answered = True
-        if waiting.got >= waiting.messages and (waiting.answered or not waiting.answer):
+        if (
+            waiting.got >= waiting.messages
+            and waiting.edited >= waiting.edits
+            and (waiting.answered or not waiting.answer)
+        ):
             waiting.done.set_result(at)
 
     async def act(
@@ -134,7 +147,9 @@ class LoadEmulator(BotApiEmulator):
     ) -> tuple[float, float]:
         """Send one update; (sent, fully answered) in perf_counter seconds."""
         assert self.loop is not None
-        waiting = Pending(action.messages, action.kind == "tap", self.loop.create_future())
+        waiting = Pending(
+            action.messages, action.kind == "tap", self.loop.create_future(), action.edits
+        )
         self.pending[user_id] = waiting
         sent = time.perf_counter()
         if action.kind == "tap":
@@ -219,15 +234,22 @@ class Child:
             self.process.wait()
 
 
+# the benchmark's own encryption key (unless DATA_ENCRYPTION_KEY is set): a fresh one per run
+BENCH_KEY = ""
+
+
 def spawn(name: str, emu: LoadEmulator, database_url: str, logs: Path) -> Child:
     """Start one bot in a child process, its output into ``logs``."""
     env = {
         **os.environ,
+        "DATA_ENCRYPTION_KEY": os.environ.get("DATA_ENCRYPTION_KEY") or BENCH_KEY,
         "TELEGRAM_BOT_TOKEN": emu.token,
         "TELEGRAM_API_URL": emu.api_url,
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
         "DISPATCH_INTERVAL_SECONDS": "600",
+        # the lone person taps faster than flood control lets anyone (about 5 a second)
+        "FLOOD_PER_MINUTE": "0",
     }
     if name == "echo":
         command = [sys.executable, str(Path(__file__).resolve()), "--serve-echo"]
@@ -344,7 +366,8 @@ async def onboard(emu: LoadEmulator, user_ids: Sequence[int]) -> None:
 
     async def one(user_id: int) -> None:
         async with limit:
-            await emu.act(user_id, Action("text", "/start", 2))
+            await emu.act(user_id, Action("text", "/start", 1))  # what is stored, and a yes
+            await emu.act(user_id, Action("tap", "I agree", 3))
             await emu.act(user_id, Action("tap", "Berlin", 2))
 
     await asyncio.gather(*(one(u) for u in user_ids))
@@ -409,18 +432,22 @@ async def run(args: argparse.Namespace) -> int:
     results: dict[str, list[RoundResult]] = {"echo": [], "kindbreak": []}
     try:
         child = await start_bot("kindbreak", emu, database_url, workdir)
-        await onboard(emu, [p.user_id for p in [*kind_people, kind_lone]])
-        child.stop()
+        try:
+            await onboard(emu, [p.user_id for p in [*kind_people, kind_lone]])
+        finally:
+            child.stop()
         for number in range(1, args.rounds + 1):
             for name, people, lone in (
                 ("echo", echo_people, echo_lone),
                 ("kindbreak", kind_people, kind_lone),
             ):
                 child = await start_bot(name, emu, database_url, workdir)
-                result = await closed_loop(emu, child, people, args.warmup, args.window)
-                result.lone_p50, result.lone_p99 = await alone(emu, lone, args.lone)
-                result.peak_mib = child.peak_rss() / 2**20
-                child.stop()
+                try:
+                    result = await closed_loop(emu, child, people, args.warmup, args.window)
+                    result.lone_p50, result.lone_p99 = await alone(emu, lone, args.lone)
+                    result.peak_mib = child.peak_rss() / 2**20
+                finally:
+                    child.stop()  # never left polling when the run fails
                 results[name].append(result)
                 print(f"round {number} {name}: {result.rate:.1f} updates/s", flush=True)
         completed = sum(p.breaks for p in [*kind_people, kind_lone])
@@ -469,6 +496,10 @@ def main() -> int:
     if args.profile:
         global PROFILE_TO
         PROFILE_TO = str(Path(args.profile).resolve())
+    from cryptography.fernet import Fernet
+
+    global BENCH_KEY
+    BENCH_KEY = Fernet.generate_key().decode()
     return asyncio.run(run(args))
 
 

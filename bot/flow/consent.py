@@ -30,7 +30,9 @@ class ConsentGate:
     on_consent_needed: StepFn
     on_danger_unstored: UnstoredDangerFn
 
-    async def _live_conversation(self, exchange: Exchange) -> Conversation | None:
+    async def _live_conversation(
+        self, exchange: Exchange, conversation: Conversation | None
+    ) -> Conversation | None:
         raise NotImplementedError
 
     async def _advance(self, exchange: Exchange, flow: FlowSpec, fn: StepFn) -> None:
@@ -40,7 +42,12 @@ class ConsentGate:
         raise NotImplementedError
 
     async def _before_consent(
-        self, update: Update, context: BotContext, session: AsyncSession, known: User | None
+        self,
+        update: Update,
+        context: BotContext,
+        session: AsyncSession,
+        known: User | None,
+        conversation: Conversation | None,
     ) -> None:
         """Before a yes, nothing they write is stored: only /sos, /privacy and consent work."""
         tg_user = update.effective_user
@@ -55,7 +62,7 @@ class ConsentGate:
         )
         exchange = Exchange(update=update, context=context, session=session, user=user, now=now)
         if known is not None:  # agreed to nothing yet, but their earlier data is kept
-            exchange.conversation = await self._live_conversation(exchange)
+            exchange.conversation = await self._live_conversation(exchange, conversation)
         flow, fn = self._open_entry(update)
         message = update.message or update.edited_message
         words = (message.text or message.caption) if message is not None else None

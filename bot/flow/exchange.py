@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -42,6 +43,9 @@ class Exchange:
     user: User
     now: datetime
     conversation: Conversation | None = None
+    # the record the conversation is about (a break, a rating), loaded with it: held here,
+    # the session hands it to ``session.get`` without another query
+    record: SQLModel | None = field(default=None, repr=False)
     callback: callbacks.Callback | None = None
     text: str | None = None
     args: Sequence[str] = ()
@@ -53,6 +57,7 @@ class Exchange:
     outbox: list[Callable[[], Awaitable[object]]] = field(default_factory=list, repr=False)
     keyboards: list[QueuedKeyboard] = field(default_factory=list, repr=False)
     toast_text: str | None = field(default=None, repr=False)
+    pressed_taken: bool = field(default=False, repr=False)  # a step took its place
 
     @property
     def language(self) -> str | None:
@@ -103,17 +108,42 @@ class Exchange:
         """A catalogue text in the person's language."""
         return t(key, self.language, variant=variant, **fields)
 
-    async def say(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-        """Queue a message to the person (sent once the step's changes are stored)."""
+    async def say(
+        self, text: str, keyboard: InlineKeyboardMarkup | None = None, *, in_place: bool = False
+    ) -> None:
+        """Queue a message to the person (sent once the step's changes are stored).
+
+        ``in_place``: the next step takes the place of the pressed message, its text and
+        buttons in one edit (instead of taking the buttons off and sending a message).
+        Where there is no pressed text message to take, or the edit fails, it is sent.
+        """
         bot, chat_id = self.context.bot, self.chat_id
         held = self._hold(keyboard)
+        pressed = self._take_pressed() if in_place else None
 
         async def send() -> Message:
+            if pressed is not None:
+                try:
+                    edited = await pressed.edit_text(text[:MAX_TEXT], reply_markup=held.markup)
+                except BadRequest as exc:  # deleted meanwhile, or no longer editable
+                    log.info("could not show a step in place: %s", exc.message)
+                else:
+                    if isinstance(edited, Message):
+                        return edited
             return await bot.send_message(
                 chat_id=chat_id, text=text[:MAX_TEXT], reply_markup=held.markup
             )
 
         self.outbox.append(send)
+
+    def _take_pressed(self) -> Message | None:
+        """The pressed text message, for one step to take its place (once per update)."""
+        query = self.update.callback_query
+        message = query.message if query is not None else None
+        if self.pressed_taken or not isinstance(message, Message) or message.text is None:
+            return None
+        self.pressed_taken = True
+        return message
 
     async def send_photo(
         self,

@@ -62,6 +62,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
                     raise ValueError(f"command /{command} claimed by two flows")
                 self.commands[command] = flow
         self.by_prefix = {f.prefix: f for f in flows if f.prefix is not None}
+        self.records = {f.name: f.record for f in flows if f.record is not None}
         self.on_unknown_command = on_unknown_command
         self.on_free_text = on_free_text
         self.on_other_message = on_other_message
@@ -91,21 +92,20 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             return  # one person's flood: let it pass, so everyone else is answered
         now = services.clock.now()
         async with services.sessions() as session:
-            known = await crud.get_user(session, telegram_id=tg_user.id)
-            if known is None or known.consented_at is None:
-                await self._before_consent(update, context, session, known)
-                return
-            user, _created, reactivated = await crud.touch_user(
-                session,
-                telegram_id=tg_user.id,
-                first_name=tg_user.first_name,
-                language_code=tg_user.language_code,
-                now=now,
+            # one round trip: the person, their conversation and the record it is about
+            user, found, record = await conversations.get_person_and_conversation(
+                session, telegram_id=tg_user.id, records=self.records
             )
-            if reactivated:  # back after blocking the bot: their check-ins start again
+            if user is None or user.consented_at is None:
+                await self._before_consent(update, context, session, user, found)
+                return
+            if await crud.mark_seen(
+                session, user=user, language_code=tg_user.language_code, now=now
+            ):  # back after blocking the bot: their check-ins start again
                 await plan_user(session, user=user, after=now)
             exchange = Exchange(update=update, context=context, session=session, user=user, now=now)
-            exchange.conversation = await self._live_conversation(exchange)
+            exchange.record = record
+            exchange.conversation = await self._live_conversation(exchange, found)
             try:
                 if update.callback_query is not None:
                     await self._button(exchange, update.callback_query)
@@ -125,10 +125,10 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         # state first, then what the person sees: a crash in between loses no answer
         await exchange.deliver()
 
-    async def _live_conversation(self, exchange: Exchange) -> Conversation | None:
-        conversation = await conversations.get_conversation(
-            exchange.session, user_id=exchange.user_id
-        )
+    async def _live_conversation(
+        self, exchange: Exchange, conversation: Conversation | None
+    ) -> Conversation | None:
+        """The person's conversation as loaded, unless its flow is gone or it timed out."""
         if conversation is None:
             return None
         flow = self.flows.get(conversation.flow)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.crisis_screen import Screen
@@ -53,6 +54,9 @@ class FlowSpec:
     on_expire: ExpireFn = _nothing_to_clean
     timeout: timedelta | None = None
     resend: ResendFn | None = None  # shows a state's question again, with its buttons
+    # the table whose row ``ref`` names (with ``id`` and ``user_id``): read with the
+    # conversation, in the same query, so its steps find it without another round trip
+    record: type[SQLModel] | None = None
     keeps_pause: bool = False  # its commands leave a paused flow paused (help and safety)
     # commands and free buttons a person may use before agreeing to what is stored;
     # they get a person who is not stored (``user.id`` is None) unless they agreed before

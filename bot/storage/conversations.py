@@ -2,15 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import Conversation
+from bot.storage.models import Conversation, User
+
+
+class PersonAndConversation(NamedTuple):
+    """The person an update comes from (None if not stored), their conversation and the
+    record it is about (a break, a rating), each None when there is none."""
+
+    user: User | None
+    conversation: Conversation | None
+    record: SQLModel | None
+
+
+async def get_person_and_conversation(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    records: Mapping[str, type[SQLModel]] | None = None,
+) -> PersonAndConversation:
+    """The person, their conversation and the record it is about, in one query.
+
+    ``records`` names, by flow, the table whose row the flow's ``ref`` is (a table with
+    ``id`` and ``user_id``). While the caller holds the record, ``session.get`` hands it
+    out without another round trip (the session keeps only weak references).
+    """
+    query: Any = select(User, Conversation).join(
+        Conversation, col(Conversation.user_id) == col(User.id), isouter=True
+    )
+    flows_by_model: dict[type[SQLModel], list[str]] = {}
+    for flow, model in (records or {}).items():
+        flows_by_model.setdefault(model, []).append(flow)
+    for model, flows in flows_by_model.items():
+        table: Any = model
+        query = query.join(
+            model,
+            sa.and_(
+                col(Conversation.flow).in_(flows),
+                table.id == col(Conversation.ref),
+                table.user_id == col(User.id),
+            ),
+            isouter=True,
+        ).add_columns(model)
+    result = await session.exec(
+        query.where(col(User.telegram_id) == telegram_id).execution_options(populate_existing=True)
+    )
+    row = result.first()
+    if row is None:
+        return PersonAndConversation(None, None, None)
+    record = next((found for found in row[2:] if found is not None), None)
+    return PersonAndConversation(row[0], row[1], record)
 
 
 async def get_conversation(session: AsyncSession, *, user_id: int) -> Conversation | None:

@@ -68,6 +68,14 @@ async def touch_user(
             user = found
         else:
             created = True
+    reactivated = await mark_seen(session, user=user, language_code=language_code, now=now)
+    return FoundUser(user, created, reactivated)
+
+
+async def mark_seen(
+    session: AsyncSession, *, user: User, language_code: str | None, now: datetime
+) -> bool:
+    """Mark a stored person seen and active again; True if they had blocked the bot."""
     reactivated = not user.active
     if now - user.last_seen_at >= SEEN_EVERY:  # not a write on every tap
         user.last_seen_at = now
@@ -77,7 +85,7 @@ async def touch_user(
     # unchanged values are not written: most updates change nothing here
     session.add(user)
     await session.flush()
-    return FoundUser(user, created, reactivated)
+    return reactivated
 
 
 async def record_consent(session: AsyncSession, *, user: User, now: datetime) -> None:
@@ -120,11 +128,9 @@ async def add_rating(
 
 
 async def get_rating(session: AsyncSession, *, rating_id: int, user_id: int) -> MoodRating | None:
-    """A rating of this user by id."""
-    result = await session.exec(
-        select(MoodRating).where(MoodRating.id == rating_id, MoodRating.user_id == user_id)
-    )
-    return result.first()
+    """A rating of this user by id (no query if the session holds it already)."""
+    rating = await session.get(MoodRating, rating_id)
+    return rating if rating is not None and rating.user_id == user_id else None
 
 
 async def list_ratings(
@@ -155,9 +161,10 @@ async def count_breaks(session: AsyncSession, *, user_id: int) -> int:
 
 
 async def get_break(session: AsyncSession, *, break_id: int, user_id: int) -> Break | None:
-    """A break of this user by id."""
-    result = await session.exec(select(Break).where(Break.id == break_id, Break.user_id == user_id))
-    return result.first()
+    """A break of this user by id (no query if the session holds it already, as after the
+    router loaded it with the conversation)."""
+    break_row = await session.get(Break, break_id)
+    return break_row if break_row is not None and break_row.user_id == user_id else None
 
 
 async def list_breaks(

@@ -21,9 +21,8 @@ from handlers.practices.base import save_phrase
 
 
 async def skip_after(exchange: Exchange) -> str:
-    """Finish without the last rating."""
-    await exchange.close_buttons()
-    return await finish(exchange, None)
+    """Finish without the last rating: the closing words in place of the question."""
+    return await finish(exchange, None, in_place=True)
 
 
 def closing_key(before: int | None, after: int | None) -> str:
@@ -37,7 +36,8 @@ def closing_key(before: int | None, after: int | None) -> str:
     return "break.closing_lower"
 
 
-async def finish(exchange: Exchange, value: int | None) -> str:
+async def finish(exchange: Exchange, value: int | None, *, in_place: bool = False) -> str:
+    """Store the break as completed and close it with words that fit the change."""
     break_row = (
         await rate(exchange, value, RatingKind.BREAK_AFTER)
         if value is not None
@@ -51,7 +51,7 @@ async def finish(exchange: Exchange, value: int | None) -> str:
         key, variant=break_row.variant, before=break_row.mood_before, after=break_row.mood_after
     )
     if key == "break.closing_lower":  # kindness stirred up pain: grounding, not more practice
-        await exchange.say(text)
+        await exchange.say(text, in_place=in_place)
         await exchange.say(
             exchange.t("break.grounding_offer"),
             keyboards.grounding(exchange.ref, exchange.language),
@@ -66,10 +66,12 @@ async def finish(exchange: Exchange, value: int | None) -> str:
         after_break=True,
     )
     if suggestion is None:
-        await exchange.say(text, keyboards.after_break(exchange.ref, exchange.language))
+        keyboard = keyboards.after_break(exchange.ref, exchange.language)
+        await exchange.say(text, keyboard, in_place=in_place)
     else:  # one next step instead of "another break"
         offer = next_step.offer_text(exchange, suggestion, "mood.low_offer", break_row.variant)
-        await exchange.say(f"{text}\n\n{offer}", next_step.offer_keyboard(exchange, suggestion))
+        keyboard = next_step.offer_keyboard(exchange, suggestion)
+        await exchange.say(f"{text}\n\n{offer}", keyboard, in_place=in_place)
     return FINISHED
 
 

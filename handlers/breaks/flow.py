@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.flow import Exchange, FlowSpec, Step
+from bot.storage.models import Break
 from bot.ui.callbacks import Prefix
 from handlers.breaks.ending import (
     done,
@@ -79,4 +80,5 @@ def build_flow() -> FlowSpec:
         on_cancel=stop,
         on_expire=expire,
         resend=resend,
+        record=Break,
     )

@@ -91,10 +91,11 @@ async def show_state(exchange: Exchange, state: BreakState) -> None:
     await prompts[state](exchange, break_row)
 
 
-async def ask_difficulty(exchange: Exchange, break_row: Break) -> str:
+async def ask_difficulty(exchange: Exchange, break_row: Break, *, in_place: bool = False) -> str:
     await exchange.say(
         exchange.t("break.ask_difficulty"),
         keyboards.skip_or_stop(Prefix.BREAK, exchange.ref, exchange.language),
+        in_place=in_place,
     )
     return BreakState.DIFFICULTY
 
@@ -107,13 +108,16 @@ PRACTICE = {
 }
 
 
-async def show_practice(exchange: Exchange, break_row: Break, state: BreakState) -> str:
+async def show_practice(
+    exchange: Exchange, break_row: Break, state: BreakState, *, in_place: bool = False
+) -> str:
     key, offset = PRACTICE[state]
     await reach(exchange, break_row, state)
     text = exchange.t(key, variant=break_row.variant + offset)
     if state == BreakState.SELF_KINDNESS:
         text += await own_phrase(exchange, break_row)
-    await exchange.say(text, keyboards.next_or_stop(exchange.ref, exchange.language))
+    keyboard = keyboards.next_or_stop(exchange.ref, exchange.language)
+    await exchange.say(text, keyboard, in_place=in_place)
     return state
 
 
@@ -135,11 +139,12 @@ async def ask_need(exchange: Exchange, break_row: Break) -> str:
     return BreakState.NEED
 
 
-async def ask_after(exchange: Exchange, break_row: Break) -> str:
+async def ask_after(exchange: Exchange, break_row: Break, *, in_place: bool = False) -> str:
     await reach(exchange, break_row, BreakState.MOOD_AFTER)
     await exchange.say(
         exchange.t("break.ask_after", scale=exchange.t("mood.scale")),
         keyboards.mood_scale(Prefix.BREAK, "after", exchange.ref, exchange.language, stop=True),
+        in_place=in_place,
     )
     return BreakState.MOOD_AFTER
 
@@ -175,12 +180,17 @@ async def after_before_rating(exchange: Exchange, value: int) -> str:
 mood_before, mood_before_text = rating_steps(after_before_rating)
 
 
+# Moving on by a button, the next step takes the place of the pressed message (one edit)
+# where nothing on it is worth keeping: an unanswered question, or a practice step that the
+# next one follows on from. A rating chosen stays on screen, and so does the kindness step,
+# which the person may read again while they write what they need to hear.
+
+
 async def skip_before(exchange: Exchange) -> str:
-    """Skip the first rating."""
-    await exchange.close_buttons()
+    """Skip the first rating: the difficulty question in its place."""
     break_row = await current(exchange)
     await reach(exchange, break_row, BreakState.DIFFICULTY)
-    return await ask_difficulty(exchange, break_row)
+    return await ask_difficulty(exchange, break_row, in_place=True)
 
 
 async def difficulty(exchange: Exchange) -> str:
@@ -194,25 +204,25 @@ async def difficulty(exchange: Exchange) -> str:
 
 
 async def skip_difficulty(exchange: Exchange) -> str:
-    """No words needed: straight to step 1."""
-    await exchange.close_buttons()
-    return await show_practice(exchange, await current(exchange), BreakState.MINDFULNESS)
+    """No words needed: step 1 in place of the question."""
+    break_row = await current(exchange)
+    return await show_practice(exchange, break_row, BreakState.MINDFULNESS, in_place=True)
 
 
 async def next_from_mindfulness(exchange: Exchange) -> str:
-    """Step 1 done: common humanity."""
-    await exchange.close_buttons()
-    return await show_practice(exchange, await current(exchange), BreakState.COMMON_HUMANITY)
+    """Step 1 done: common humanity, in its place."""
+    break_row = await current(exchange)
+    return await show_practice(exchange, break_row, BreakState.COMMON_HUMANITY, in_place=True)
 
 
 async def next_from_common_humanity(exchange: Exchange) -> str:
-    """Step 2 done: self-kindness."""
-    await exchange.close_buttons()
-    return await show_practice(exchange, await current(exchange), BreakState.SELF_KINDNESS)
+    """Step 2 done: self-kindness, in its place."""
+    break_row = await current(exchange)
+    return await show_practice(exchange, break_row, BreakState.SELF_KINDNESS, in_place=True)
 
 
 async def next_from_self_kindness(exchange: Exchange) -> str:
-    """Step 3 done: what do you need to hear?"""
+    """Step 3 done (it stays on screen): what do you need to hear?"""
     await exchange.close_buttons()
     return await ask_need(exchange, await current(exchange))
 
@@ -231,6 +241,5 @@ async def need(exchange: Exchange) -> str:
 
 
 async def skip_need(exchange: Exchange) -> str:
-    """Skip the need question."""
-    await exchange.close_buttons()
-    return await ask_after(exchange, await current(exchange))
+    """Skip the need question: the last rating in its place."""
+    return await ask_after(exchange, await current(exchange), in_place=True)

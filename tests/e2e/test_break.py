@@ -42,12 +42,18 @@ async def test_complete_break_stores_before_and_after(harness: Harness) -> None:
         or "This is hard" in step1.text
         or "painful moment" in step1.text
     )
-    (step2,) = await h.tap(USER, "Next")
-    assert "not alone" in step2.text
-    (step3,) = await h.tap(USER, "Next")
+    # steps 1 to 3 turn like pages: each takes the place of the one before, buttons and all
+    step2 = await h.tap_in_place(USER, "Next")
+    assert step2.message_id == step1.message_id and "not alone" in step2.text
+    assert [label for label, _ in h.emulator.buttons(step2)] == ["Next →", "Stop for now"]
+    step3 = await h.tap_in_place(USER, "Next")
+    assert step3.message_id == step1.message_id
     assert "Kindness" in step3.text and ("hand" in step3.text)
+    # the kindness step stays on screen while they write what they need to hear
     (ask_need,) = await h.tap(USER, "Next")
     assert "need to hear" in ask_need.text
+    kept = next(m for m in h.emulator.chat_messages(USER) if m.message_id == step1.message_id)
+    assert kept.text == step3.text and h.emulator.buttons(kept) == []
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "You are doing your best")
     _thanks, ask_after = await h.replies(USER, 2, after=mark)
@@ -75,17 +81,22 @@ async def test_complete_break_stores_before_and_after(harness: Harness) -> None:
 async def test_skips_and_typed_numbers(harness: Harness) -> None:
     h = harness
     await _begin(h)
-    await h.say(USER, "7/10")  # typed rating
-    (step1,) = await h.tap(USER, "Skip")
-    assert "Step 1" in step1.text
-    await h.tap(USER, "Next")
-    await h.tap(USER, "Next")
-    await h.tap(USER, "Next")
-    (ask_after,) = await h.tap(USER, "Skip")
+    ask_difficulty = await h.say(USER, "7/10")  # typed rating
+    # a skipped question gives its place to what comes next
+    step1 = await h.tap_in_place(USER, "Skip")
+    assert step1.message_id == ask_difficulty.message_id and "Step 1" in step1.text
+    await h.tap_in_place(USER, "Next")
+    await h.tap_in_place(USER, "Next")
+    (ask_need,) = await h.tap(USER, "Next")
+    ask_after = await h.tap_in_place(USER, "Skip")
+    assert ask_after.message_id == ask_need.message_id
+    assert "how are you feeling" in ask_after.text.lower()
     reply = await h.say(USER, "eleven")
     assert "0 to 10" in reply.text
-    (closing,) = await h.tap(USER, "Skip")
+    closing = await h.tap_in_place(USER, "Skip")
+    assert closing.message_id == ask_need.message_id
     assert "/break" in closing.text or "Thank you" in closing.text
+    assert [label for label, _ in h.emulator.buttons(closing)] != []
     (break_row,) = await _breaks(h)
     assert (break_row.mood_before, break_row.mood_after, break_row.status) == (
         7,
@@ -99,10 +110,11 @@ async def test_lower_mood_is_normalised_with_grounding(harness: Harness) -> None
     h = harness
     await _begin(h)
     await h.tap(USER, "6")
-    await h.tap(USER, "Skip")
-    for _ in range(3):
-        await h.tap(USER, "Next")
-    await h.tap(USER, "Skip")
+    await h.tap_in_place(USER, "Skip")
+    for _ in range(2):
+        await h.tap_in_place(USER, "Next")
+    await h.tap(USER, "Next")
+    await h.tap_in_place(USER, "Skip")
     closing, offer = await h.tap(USER, "4", expect=2)
     assert "normal" in closing.text or "human" in closing.text
     assert "May I" not in closing.text  # no more phrases pushed
@@ -114,8 +126,10 @@ async def test_stop_button_and_cancel_keep_what_was_done(harness: Harness) -> No
     h = harness
     await _begin(h)
     await h.tap(USER, "5")
-    await h.tap(USER, "Skip")
+    step1 = await h.tap_in_place(USER, "Skip")
     (stopped,) = await h.tap(USER, "Stop for now")
+    kept = next(m for m in h.emulator.chat_messages(USER) if m.message_id == step1.message_id)
+    assert kept.text == step1.text and h.emulator.buttons(kept) == []  # what they read stays
     assert "/break" in stopped.text
     (break_row,) = await _breaks(h)
     assert break_row.status == BreakStatus.ABANDONED and break_row.mood_before == 5
@@ -153,12 +167,12 @@ async def test_restart_mid_break_resumes(harness: Harness) -> None:
     h = harness
     await _begin(h)
     await h.tap(USER, "2")
-    await h.tap(USER, "Skip")  # now at step 1
+    await h.tap_in_place(USER, "Skip")  # now at step 1
     await h.restart()
-    (step2,) = await h.tap(USER, "Next")  # the button from before the restart
+    step2 = await h.tap_in_place(USER, "Next")  # the button from before the restart
     assert "not alone" in step2.text
     h.clock.advance(minutes=5)
-    (step3,) = await h.tap(USER, "Next")
+    step3 = await h.tap_in_place(USER, "Next")
     assert "Kindness" in step3.text
     (break_row,) = await _breaks(h)
     assert break_row.status == BreakStatus.IN_PROGRESS and break_row.last_step == "self_kindness"
@@ -197,10 +211,34 @@ async def test_breaks_vary_their_wording(harness: Harness) -> None:
         mark = h.emulator.mark(USER)
         h.emulator.send_text(USER, "/break")
         await h.replies(USER, 2, after=mark)
-        await h.tap(USER, "Skip")
-        (step1,) = await h.tap(USER, "Skip")
+        await h.tap_in_place(USER, "Skip")
+        step1 = await h.tap_in_place(USER, "Skip")
         seen.add(step1.text)
         await h.tap(USER, "Stop for now")
         h.clock.advance(seconds=1)
     assert len(seen) == 3  # every wording of step 1 came up
     assert len(await _breaks(h)) == 6
+
+
+async def test_a_step_that_cannot_take_the_old_ones_place_is_sent(harness: Harness) -> None:
+    h = harness
+    await _begin(h)
+    await h.tap(USER, "3")
+    step1 = await h.tap_in_place(USER, "Skip")
+    # the message is gone or can no longer be edited: the next step still reaches them
+    h.emulator.fail_next(
+        "editMessageText",
+        chat_id=USER,
+        error_code=400,
+        description="Bad Request: message to edit not found",
+    )
+    (step2,) = await h.tap(USER, "Next")
+    assert step2.message_id != step1.message_id and "not alone" in step2.text
+    # the old step's button is stale now: it gets the kind notice and changes nothing
+    query = h.emulator.press_button(
+        USER, step1.message_id, dict(h.emulator.buttons(step1))["Next →"]
+    )
+    answer = await h.emulator.wait_callback_answered(query)
+    assert "earlier" in answer.get("text", "")
+    (break_row,) = await _breaks(h)
+    assert break_row.last_step == "common_humanity"

@@ -42,21 +42,26 @@ async def test_a_second_next_at_step_one_does_not_skip_step_two(harness: Harness
     h = harness
     await _start(h)
     (ask_difficulty,) = await h.tap(USER, "3")
-    (step1,) = await h.tap(USER, "Skip")
-    (step2,) = await h.tap(USER, "Next")
+    step1 = await h.tap_in_place(USER, "Skip")
+    step2 = await h.tap_in_place(USER, "Next")
     assert "not alone" in step2.text
+    # step 1's Next, pressed again before the message changed (a double tap)
     notice = await _tap_again(h, step1, "Next")
     assert notice is not None and "earlier step" in notice
     assert await _state(h) == "common_humanity"
+    now = next(m for m in h.emulator.chat_messages(USER) if m.message_id == step1.message_id)
+    assert now.text == step2.text  # the late press changed nothing on screen
 
 
 async def test_a_second_skip_skips_nothing_more(harness: Harness) -> None:
     h = harness
     ask_before = await _start(h)
-    (ask_difficulty,) = await h.tap(USER, "Skip")
+    ask_difficulty = await h.tap_in_place(USER, "Skip")
     assert "weighing on you" in ask_difficulty.text
     await _tap_again(h, ask_before, "Skip")
     assert await _state(h) == "difficulty"  # the difficulty question still stands
+    now = next(m for m in h.emulator.chat_messages(USER) if m.message_id == ask_before.message_id)
+    assert now.text == ask_difficulty.text
 
 
 async def test_an_old_skip_cannot_end_the_break_without_the_last_rating(harness: Harness) -> None:
@@ -66,13 +71,13 @@ async def test_an_old_skip_cannot_end_the_break_without_the_last_rating(harness:
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "a long week")  # typed, so its Skip is still on screen
     await h.replies(USER, 2, after=mark)
-    await h.tap(USER, "Next")
-    await h.tap(USER, "Next")
+    await h.tap_in_place(USER, "Next")
+    await h.tap_in_place(USER, "Next")
     (ask_need,) = await h.tap(USER, "Next")
-    (ask_after,) = await h.tap(USER, "Skip")
+    ask_after = await h.tap_in_place(USER, "Skip")
     assert "how are you feeling" in ask_after.text.lower()
     await _tap_again(h, ask_difficulty, "Skip")
-    await _tap_again(h, ask_need, "Skip")
+    await _tap_again(h, ask_need, "Skip")  # the need question's Skip, pressed twice
     assert await _state(h) == "mood_after"
     old = next(
         m for m in h.emulator.chat_messages(USER) if m.message_id == ask_difficulty.message_id

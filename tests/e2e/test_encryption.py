@@ -15,7 +15,7 @@ from bot.storage.db import create_engine, migrate, sqlite_folder
 from bot.storage.encryption import TOKEN_PREFIX, WrongKeyError, new_key
 from bot.storage.keys import rotate_all
 from bot.storage.models import Break, MoodRating, SafetyPlan
-from tests.support.harness import TEST_KEY, Harness, onboard
+from tests.support.harness import TEST_KEY, Harness, onboard, practice_steps
 
 USER = 9101
 NOTE = "walked by the canal with Quentin"
@@ -36,8 +36,7 @@ async def _write_everything(h: Harness) -> None:
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, DIFFICULTY)
     await h.replies(USER, 2, after=mark)
-    for _ in range(3):
-        await h.tap(USER, "Next")
+    await practice_steps(h, USER)
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, NEED)
     await h.replies(USER, 2, after=mark)

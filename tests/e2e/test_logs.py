@@ -13,7 +13,7 @@ from bot.config import Secret
 from bot.core.log_ids import LOG_ID_LENGTH, log_id
 from bot.logs import REDACTED, TelegramPayloadFilter, configure_logging
 from tests.e2e.test_checkins import pending_checkin, set_schedule
-from tests.support.harness import Harness, onboard
+from tests.support.harness import Harness, onboard, practice_steps
 
 USER = 7_310_482_965  # a long id, distinctive in any line that would hold it
 OTHER = 5_820_391_774
@@ -48,8 +48,7 @@ async def _break(h: Harness, user_id: int) -> None:
     mark = h.emulator.mark(user_id)
     h.emulator.send_text(user_id, DIFFICULTY)
     await h.replies(user_id, 2, after=mark)
-    for _ in range(3):
-        await h.tap(user_id, "Next")
+    await practice_steps(h, user_id)
     mark = h.emulator.mark(user_id)
     h.emulator.send_text(user_id, NEED)
     await h.replies(user_id, 2, after=mark)

@@ -12,7 +12,7 @@ from bot.storage.models import User
 from bot.storage.practice_models import PracticeSession
 from tests.e2e.test_checkins import USER as CHECKIN_USER
 from tests.e2e.test_checkins import monday_nine_in_berlin, run_slots
-from tests.support.harness import Harness, onboard
+from tests.support.harness import Harness, onboard, practice_steps
 
 USER = 9119
 CRITIC = ["Answer the inner critic", "No thanks"]
@@ -31,12 +31,12 @@ async def _mood(h: Harness, value: str, *tags: str) -> list[str]:
     await h.tap(USER, value)
     for tag in tags:
         await h.tap(USER, tag, expect=0)
-    await h.tap(USER, "Done")
-    mark = h.emulator.mark(USER)
+    (ask_note,) = await h.tap(USER, "Done")
     query = h.emulator.press(USER, "Skip")
     await h.emulator.wait_callback_answered(query)
     await h.settled()  # the button is answered first, the rest follows
-    saved = await h.emulator.next_message(USER, after=mark)
+    # no note: the rating's saved words take the note question's place
+    saved = next(m for m in h.emulator.chat_messages(USER) if m.message_id == ask_note.message_id)
     assert "out of 10" in saved.text
     return [m.text for m in h.emulator.chat_messages(USER) if m.message_id > saved.message_id]
 
@@ -116,10 +116,9 @@ async def _break(h: Harness, before: str, after: str) -> object:
     h.emulator.send_text(USER, "/break")
     await h.replies(USER, 2, after=mark)
     await h.tap(USER, before)
-    await h.tap(USER, "Skip")
-    for _ in range(3):
-        await h.tap(USER, "Next")
-    await h.tap(USER, "Skip")
+    await h.tap_in_place(USER, "Skip")
+    await practice_steps(h, USER)
+    await h.tap_in_place(USER, "Skip")
     closing, *_ = await h.tap(USER, after)
     return closing
 

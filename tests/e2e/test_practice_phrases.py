@@ -101,10 +101,10 @@ async def test_a_breaks_words_are_kept_once_and_offered_in_the_next_break(
     h = harness
     await onboard(h, USER)
     await _start(h, "/break")
-    await h.tap(USER, "Skip")
-    await h.tap(USER, "Skip")
-    await h.tap(USER, "Next")
-    (step3,) = await h.tap(USER, "Next")
+    await h.tap_in_place(USER, "Skip")
+    await h.tap_in_place(USER, "Skip")
+    await h.tap_in_place(USER, "Next")
+    step3 = await h.tap_in_place(USER, "Next")
     assert "your phrases" not in step3.text  # none yet
     await h.tap(USER, "Next")
     mark = h.emulator.mark(USER)
@@ -120,8 +120,8 @@ async def test_a_breaks_words_are_kept_once_and_offered_in_the_next_break(
     await h.tap(USER, "7")
 
     await _start(h, "/break")
-    await h.tap(USER, "Skip")
-    await h.tap(USER, "Skip")
-    await h.tap(USER, "Next")
-    (step3,) = await h.tap(USER, "Next")
+    await h.tap_in_place(USER, "Skip")
+    await h.tap_in_place(USER, "Skip")
+    await h.tap_in_place(USER, "Next")
+    step3 = await h.tap_in_place(USER, "Next")
     assert "from your phrases:\n\n“You are allowed to rest”" in step3.text

@@ -97,7 +97,7 @@ async def test_struggling_shows_lines_grounding_and_the_way_back(harness: Harnes
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "/break")
     await h.replies(USER, 2, after=mark)
-    await h.tap(USER, "Skip")
+    await h.tap_in_place(USER, "Skip")
     await h.say(USER, CONCERN_TOO)
     support, grounding = await h.tap(USER, "I'm struggling, but safe for now", expect=2)
     assert "talk" in support.text and "112" in support.text

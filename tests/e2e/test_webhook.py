@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from bot.storage.models import Break, BreakStatus
 from tests.e2e.test_checkins import set_schedule
-from tests.support.harness import WEBHOOK_SECRET, Harness, onboard
+from tests.support.harness import WEBHOOK_SECRET, Harness, onboard, practice_steps
 
 USER = 6301
 
@@ -58,8 +58,7 @@ async def test_a_break_through_the_webhook(harness: Harness, webhook: str) -> No
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "A long day")
     await h.replies(USER, 2, after=mark)
-    for _ in range(3):
-        await h.tap(USER, "Next")
+    await practice_steps(h, USER)
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "Rest")
     await h.replies(USER, 2, after=mark)

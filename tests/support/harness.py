@@ -74,6 +74,7 @@ class Harness:
     clock: FakeClock
     apps: list[KBApplication] = field(default_factory=list)
     web_servers: dict[int, tuple[Any, asyncio.Task[None]]] = field(default_factory=dict)
+    served: dict[int, tuple[Any, asyncio.Task[None]]] = field(default_factory=dict)
 
     @property
     def app(self) -> KBApplication:
@@ -135,6 +136,34 @@ class Harness:
         self.web_servers[id(app)] = (server, task)
         return address
 
+    async def start_polling_served(self, instance: str = "test-served") -> str:
+        """Start one more instance as ``METRICS_PORT`` runs it: polling, with ``/metrics``
+        and ``/healthz`` served in the same event loop; the address they are served at."""
+        from bot.config import MetricsServer
+        from bot.webhook import run_polling_served, status_server
+
+        app = build_application(
+            self.settings,
+            token=self.emulator.token,
+            api_url=self.emulator.api_url,
+            clock=self.clock,
+            instance=instance,
+        )
+        sock = socket.socket()  # bound here, so the port is known before serving starts
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = status_server(app, MetricsServer(port=port))
+        polls = self.emulator.active_polls
+        task = asyncio.create_task(run_polling_served(app, server, ALLOWED_UPDATES, sockets=[sock]))
+        await self.emulator.wait_for(
+            lambda: (task.done() or self.emulator.active_polls > polls) or None, 10
+        )
+        if task.done():
+            await task  # it failed to start: say why
+        self.apps.append(app)
+        self.served[id(app)] = (server, task)
+        return f"http://127.0.0.1:{port}"
+
     async def settled(self, timeout: float = 5.0) -> None:
         """Wait until every update the bot has taken is fully handled (buttons are answered
         before the rest of the answer is sent)."""
@@ -154,6 +183,13 @@ class Harness:
     async def stop(self, app: KBApplication | None = None) -> None:
         """Stop one instance (the latest by default)."""
         target = app or self.app
+        served = self.served.pop(id(target), None)
+        if served is not None:  # it stops polling and the application itself
+            server, task = served
+            server.should_exit = True
+            await task
+            self.apps.remove(target)
+            return
         web = self.web_servers.pop(id(target), None)
         if web is not None:
             server, task = web
@@ -210,6 +246,18 @@ class Harness:
             return []
         return await self.replies(user_id, expect, after=mark)
 
+    async def tap_in_place(self, user_id: int, label: str) -> BotMessage:
+        """Press a button whose next step takes the place of the pressed message; that
+        message as it reads now (no new message came)."""
+        before = {m.message_id: m for m in self.emulator.chat_messages(user_id)}
+        mark = self.emulator.mark(user_id)
+        await self.tap(user_id, label, expect=0)
+        now = self.emulator.chat_messages(user_id)
+        assert [m.text for m in now if m.message_id > mark] == [], "a new message was sent"
+        moved = [m for m in now if m.message_id in before and m.text != before[m.message_id].text]
+        assert len(moved) == 1, f"expected one message to change, got {len(moved)}"
+        return moved[0]
+
 
 async def onboard(
     h: Harness, user_id: int, *, zone_label: str = "Berlin", first_name: str = "Sam"
@@ -226,3 +274,11 @@ async def agree(h: Harness, user_id: int) -> list[BotMessage]:
     assert "your data" in consent.text
     _thanks, *welcome = await h.tap(user_id, "I agree", expect=3)
     return welcome
+
+
+async def practice_steps(h: Harness, user_id: int) -> BotMessage:
+    """Next through a break's three steps (the first two turn in place); the need question."""
+    await h.tap_in_place(user_id, "Next")
+    await h.tap_in_place(user_id, "Next")
+    (ask_need,) = await h.tap(user_id, "Next")
+    return ask_need

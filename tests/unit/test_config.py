@@ -177,6 +177,19 @@ def test_bad_webhook_settings_name_the_variable(change: dict[str, str], variable
     assert "has spaces" not in str(caught.value)  # a secret is never echoed
 
 
+def test_metrics_port_serves_metrics_in_polling_mode_only() -> None:
+    assert load_settings({}).metrics_server is None
+    served = load_settings({"METRICS_PORT": "9108"}).metrics_server
+    assert served is not None and (served.listen, served.port) == ("127.0.0.1", 9108)
+    anywhere = load_settings({"METRICS_PORT": "9108", "METRICS_LISTEN": "0.0.0.0"})
+    assert anywhere.metrics_server is not None and anywhere.metrics_server.listen == "0.0.0.0"
+    for bad in ("0", "70000", "ninety"):
+        with pytest.raises(ConfigError, match="METRICS_PORT"):
+            load_settings({"METRICS_PORT": bad})
+    with pytest.raises(ConfigError, match=r"METRICS_PORT.*WEBHOOK_PORT"):
+        load_settings({**WEBHOOK, "METRICS_PORT": "9108"})
+
+
 def test_flood_control_settings() -> None:
     settings = load_settings({"FLOOD_BURST": "5", "FLOOD_PER_MINUTE": "0"})
     assert (settings.flood_burst, settings.flood_per_minute) == (5, 0)
