@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.encryption import Cipher, attach_cipher
@@ -169,11 +174,27 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            # instances starting together migrate one after another (the lock ends with the
-            # transaction), so the second finds the schema already at head
-            await connection.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
-        await connection.run_sync(upgrade)
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as connection:
+        if sqlite:
+            # SQLite cannot change a column: a migration rebuilds the table, dropping the old
+            # one, and with foreign keys on that drop would delete every row referring to it
+            await _sqlite_foreign_keys(connection, on=False)
+        try:
+            async with connection.begin():
+                if not sqlite:
+                    # instances starting together migrate one after another (the lock ends
+                    # with the transaction), so the second finds the schema already at head
+                    await connection.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                await connection.run_sync(upgrade)
+        finally:
+            if sqlite:
+                await _sqlite_foreign_keys(connection, on=True)
+
+
+async def _sqlite_foreign_keys(connection: AsyncConnection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys (outside any transaction, where the pragma has effect)."""
+    await connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    await connection.commit()

@@ -71,7 +71,10 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     telegram_id: int = Field(sa_column=sa.Column(sa.BigInteger, unique=True, nullable=False))
-    first_name: str = Field(default="", max_length=128)
+    # their Telegram first name: shown back to them, so encrypted like the words they write
+    first_name: str = Field(
+        default="", sa_column=sa.Column(EncryptedText(), nullable=False, default="")
+    )
     language_code: str | None = Field(default=None, max_length=16)
     time_zone: str | None = Field(default=None, max_length=64)
     active: bool = Field(default=True)
