@@ -33,6 +33,7 @@ from bot.flow.ordering import PerPersonOrder
 from bot.flow.spec import UnstoredDangerFn
 from bot.jobs import schedule_jobs
 from bot.metrics import METRICS_KEY, Metrics
+from bot.storage.availability import ATTEMPT_LOCK_WAIT, database_unavailable
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
 from bot.storage.keys import verify_key
@@ -174,7 +175,10 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         chat = update.effective_chat
         if chat is not None and chat.type == "private":
-            await context.bot.send_message(chat.id, t("fallback.error", language))
+            # the database away for longer than an update waits: say plainly it was not saved
+            unsaved = context.error is not None and database_unavailable(context.error)
+            key = "fallback.not_saved" if unsaved else "fallback.error"
+            await context.bot.send_message(chat.id, t(key, language))
     except Exception:  # the failure may be the connection itself
         log.warning("could not tell the user about the error")
 
@@ -225,7 +229,11 @@ def _starter(
     """What the application does once it is built: its database, services and jobs."""
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        engine = create_engine(settings.database_url, keys=settings.encryption_keys)
+        engine = create_engine(
+            settings.database_url,
+            keys=settings.encryption_keys,
+            lock_wait_seconds=ATTEMPT_LOCK_WAIT,
+        )
         try:
             await migrate(engine)
             await verify_key(engine)  # a wrong key stops here, before anything is shown

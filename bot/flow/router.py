@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import BaseHandler
@@ -24,6 +26,7 @@ from bot.delivery.planning import plan_user
 from bot.flow.consent import ConsentGate
 from bot.flow.exchange import Exchange
 from bot.flow.flood import FloodGuard
+from bot.flow.patience import not_saved, patiently, tell
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
 from bot.storage import conversations, crud
@@ -84,17 +87,30 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         return message is not None and chat is not None and chat.type == "private"
 
     async def _handle(self, update: Update, context: BotContext) -> None:
-        services = context.services
-        tg_user = update.effective_user
-        assert tg_user is not None
         if await self._held_back(update, context):
             return  # one person's flood: let it pass, so everyone else is answered
+        services = context.services
         now = services.clock.now()
-        async with services.sessions() as session:
+        # the database part, tried again while the database is locked or out of reach
+        exchange = await patiently(
+            partial(self._stored, update, context, now),
+            notice=partial(tell, update, context, "fallback.one_moment"),
+            wait=services.settings.database_wait_seconds,
+        )
+        if exchange is None:
+            await not_saved(update, context)
+            return
+        # state first, then what the person sees: a crash in between loses no answer
+        await exchange.deliver()
+
+    async def _stored(self, update: Update, context: BotContext, now: datetime) -> Exchange:
+        """Everything this update reads and changes, in one committed transaction."""
+        tg_user = update.effective_user
+        assert tg_user is not None
+        async with context.services.sessions() as session:
             known = await crud.get_user(session, telegram_id=tg_user.id)
             if known is None or known.consented_at is None:
-                await self._before_consent(update, context, session, known)
-                return
+                return await self._before_consent(update, context, session, known)
             user, _created, reactivated = await crud.touch_user(
                 session,
                 telegram_id=tg_user.id,
@@ -122,8 +138,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
                 await session.rollback()
                 exchange.outbox.clear()
                 exchange.toast_text = exchange.t("fallback.stale_button")
-        # state first, then what the person sees: a crash in between loses no answer
-        await exchange.deliver()
+        return exchange
 
     async def _live_conversation(self, exchange: Exchange) -> Conversation | None:
         conversation = await conversations.get_conversation(

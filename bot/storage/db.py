@@ -32,6 +32,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # called as ``async with sessions() as session``
 SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
+# how long a statement waits for another connection's lock, unless told otherwise (the bot
+# itself waits less and tries again: ``availability.ATTEMPT_LOCK_WAIT``)
+DEFAULT_LOCK_WAIT = 30.0
+
 _holding_sqlite: ContextVar[bool] = ContextVar("kindbreak_sqlite_session", default=False)
 
 
@@ -46,18 +50,26 @@ def async_url(url: str) -> str:
     raise ValueError(f"unsupported database backend {backend!r}")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # foreign keys off by default in SQLite; WAL lets readers and one writer work together
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_pragmas(lock_wait_seconds: float) -> Callable[[Any, Any], None]:
+    def pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # foreign keys off by default in SQLite; WAL lets readers and one writer work together
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_seconds * 1000)}")
+        cursor.close()
+
+    return pragmas
 
 
-def create_engine(url: str, *, keys: Sequence[str] = ()) -> AsyncEngine:
+def create_engine(
+    url: str, *, keys: Sequence[str] = (), lock_wait_seconds: float = DEFAULT_LOCK_WAIT
+) -> AsyncEngine:
     """An async engine for ``url`` whose encrypted columns use ``keys`` (newest first).
 
+    A statement waits at most ``lock_wait_seconds`` for a lock another connection holds
+    (SQLite's busy timeout, PostgreSQL's ``lock_timeout``), then fails as the database
+    being busy.
     Creates the folder of an SQLite file if needed. Without keys, encrypted columns can be
     neither read nor written.
     """
@@ -67,12 +79,17 @@ def create_engine(url: str, *, keys: Sequence[str] = ()) -> AsyncEngine:
     if full.get_backend_name() == "sqlite":
         if full.database and full.database != ":memory:":
             Path(full.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30, "detect_types": sqlite3.PARSE_DECLTYPES}
+        kwargs["connect_args"] = {
+            "timeout": lock_wait_seconds,
+            "detect_types": sqlite3.PARSE_DECLTYPES,
+        }
     else:
         kwargs["pool_pre_ping"] = True
+        lock_timeout = str(int(lock_wait_seconds * 1000))
+        kwargs["connect_args"] = {"server_settings": {"lock_timeout": lock_timeout}}
     engine = create_async_engine(full, **kwargs)
     if full.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait_seconds))
     attach_cipher(engine, Cipher(keys) if keys else None)
     return engine
 
@@ -184,7 +201,9 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
             async with connection.begin():
                 if not sqlite:
                     # instances starting together migrate one after another (the lock ends
-                    # with the transaction), so the second finds the schema already at head
+                    # with the transaction), so the second finds the schema already at head;
+                    # however long the first takes, the others wait for it
+                    await connection.execute(sa.text("SET LOCAL lock_timeout = 0"))
                     await connection.execute(
                         sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
                     )
