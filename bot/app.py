@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import socket
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
@@ -199,7 +201,8 @@ def build_application(
         token = settings.telegram_bot_token.get()
     the_settings = replace(settings, telegram_api_url=api_url) if api_url else settings
     flows = build_flows()
-    name = instance or f"{socket.gethostname()}-{id(flows):x}"
+    # never the name of an earlier run: what a killed run left claimed is told apart by it
+    name = instance or f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}"
 
     metrics = Metrics()  # this application's own registry
     builder = ApplicationBuilder()

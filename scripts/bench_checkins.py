@@ -373,7 +373,9 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
         "_precheck": "pre-checks",  # before ae394c2: async, one query per prompt
         "precheck": "pre-checks",  # since ae394c2: plain function on the claimed rows
         "_record": "record + plan next",
-        "release_stale_claims": "release stale claims",
+        "release_stale_claims": "release stale claims",  # before the waves of one batch
+        "release_leftover_claims": "release leftover claims",
+        "mark_sending": "mark each wave as being sent",
     }
     originals = {name: getattr(deliveries, name) for name in labels if hasattr(deliveries, name)}
 

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from sqlmodel import col
@@ -19,14 +20,26 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.core.delivery_rules import retry_delay
 from bot.delivery.planning import is_paused, plan_next_batch
 from bot.delivery.rate_limits import scheduled_sends
+from bot.storage.availability import retrying
 from bot.storage.db import SessionFactory
-from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery, claim_due, release_stale_claims
+from bot.storage.deliveries import (
+    SNOOZE_MARK,
+    ClaimedDelivery,
+    claim_due,
+    mark_sending,
+    release_leftover_claims,
+)
 from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, User
 
 log = logging.getLogger(__name__)
 
 
 MAX_ATTEMPTS = 5
+# deliveries marked as being sent at a time: at most this many are left uncertain when the
+# sender is killed (a wave is sent in about half a second at Telegram's 30 messages a second)
+WAVE = 16
+# how long recording what was sent waits for a locked or unreachable database
+RECORD_WAIT = 60.0
 
 
 # a weekly summary is still welcome hours late (and a busy Sunday evening can queue many charts)
@@ -159,37 +172,80 @@ async def dispatch_due(
     grace: timedelta,
     batch: int = 500,
     concurrency: int = 64,
+    wave: int = WAVE,
     max_batches: int = 1000,
 ) -> DispatchReport:
-    """Claim, send and record every due delivery (in batches), planning each person's next slot."""
+    """Claim, send and record every due delivery (in batches), planning each person's next slot.
+
+    Each batch is sent in waves of ``wave`` (at most ``concurrency`` at once): a wave is
+    marked as being sent, sent, and its outcomes recorded before the next starts. A sender
+    killed mid-batch so leaves one wave uncertain (never sent again) and the rest of the
+    batch claimed but untouched, which the next run sends (within the grace window).
+    """
     report = DispatchReport()
-    limit = asyncio.Semaphore(concurrency)
-    for _ in range(max_batches):
+    run = _Run(sessions, senders, now, instance, asyncio.Semaphore(concurrency))
+    for number in range(max_batches):
         moment = now()
         async with sessions() as session:
-            await release_stale_claims(session, now=moment)
+            if number == 0:
+                await release_leftover_claims(session)
             claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
             await session.commit()
+        if not claimed:
+            break
+        report.claimed += len(claimed)
         decided: dict[int, SendOutcome] = {}
         for item in claimed:
             reason = precheck(item, now=moment, grace=grace)
             if reason is not None:
                 decided[item.id] = reason
-        if not claimed:
-            break
-        report.claimed += len(claimed)
+        to_send = [c for c in claimed if c.id not in decided]
+        # the ones not to send are recorded with the first wave
+        waves = [to_send[i : i + wave] for i in range(0, len(to_send), wave)]
+        settled = [c for c in claimed if c.id in decided]
+        for group in waves or [[]]:
+            settled += await run.send_wave(group, decided)
+            await retrying(partial(_record, sessions, settled, decided, now()), wait=RECORD_WAIT)
+            for item in settled:
+                report.add(decided[item.id], item)
+            settled = []
+    return report
+
+
+@dataclass
+class _Run:
+    """What sending the waves of one dispatch run needs."""
+
+    sessions: SessionFactory
+    senders: Mapping[str, Sender]
+    now: Callable[[], datetime]
+    instance: str
+    limit: asyncio.Semaphore
+
+    async def send_wave(
+        self, wave: Sequence[ClaimedDelivery], decided: dict[int, SendOutcome]
+    ) -> list[ClaimedDelivery]:
+        """Mark the wave as being sent, send it; the deliveries sent (their outcomes in
+        ``decided``). A delivery no longer this instance's is left to its new owner."""
+        if not wave:
+            return []
+
+        async def mark() -> set[int]:
+            async with self.sessions() as session:
+                mine = await mark_sending(session, ids=[c.id for c in wave], instance=self.instance)
+                await session.commit()
+            return mine
+
+        mine = await retrying(mark, wait=RECORD_WAIT)
+        sending = [c for c in wave if c.id in mine]
 
         async def send(item: ClaimedDelivery) -> tuple[int, SendOutcome]:
-            async with limit:
-                return item.id, await _attempt(item, senders[item.kind], now())
+            async with self.limit:
+                return item.id, await _attempt(item, self.senders[item.kind], self.now())
 
-        to_send = [c for c in claimed if c.id not in decided]
-        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in to_send)):
+        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in sending)):
             decided[delivery_id] = outcome
-        await _record(sessions, claimed, decided, now())
-        for item in claimed:
-            report.add(decided[item.id], item)
-    return report
+        return sending
 
 
 async def _record(
@@ -198,6 +254,8 @@ async def _record(
     outcomes: Mapping[int, SendOutcome],
     now: datetime,
 ) -> None:
+    if not claimed:
+        return
     async with sessions() as session:
         replan: dict[int, set[str]] = {}
         rows: list[dict[str, object]] = []

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import Break, Delivery, DeliveryStatus, MoodRating, ScreenHit
+from bot.storage.models import UNDECIDED_STATUSES, Break, Delivery, MoodRating, ScreenHit
 from bot.storage.practice_models import GratitudeEntry, PracticeSession
 
 # each kind of entry and the instant that dates it (ratings of a break go with the break)
@@ -36,7 +36,7 @@ async def delete_older_than(session: AsyncSession, *, cutoff: dt.datetime) -> di
         sa.delete(Delivery)
         .where(
             col(Delivery.due_at) < cutoff,
-            col(Delivery.status).not_in([DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]),
+            col(Delivery.status).not_in(UNDECIDED_STATUSES),
         )
         .execution_options(synchronize_session=False)
     )
