@@ -372,7 +372,9 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
         "claim_due": "claim_due",
         "_precheck": "pre-checks",  # before ae394c2: async, one query per prompt
         "precheck": "pre-checks",  # since ae394c2: plain function on the claimed rows
-        "_record": "record + plan next",
+        "_record": "record + plan next",  # before the waves: one call per batch
+        "record_outcomes": "record outcomes (each wave)",
+        "plan_after": "plan next slots (each batch)",
         "release_stale_claims": "release stale claims",  # before the waves of one batch
         "release_leftover_claims": "release leftover claims",
         "mark_sending": "mark each wave as being sent",

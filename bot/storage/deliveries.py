@@ -179,9 +179,19 @@ async def _claimed_rows(session: AsyncSession, ids: list[int]) -> list[ClaimedDe
     ]
 
 
-async def release_leftover_claims(session: AsyncSession) -> tuple[int, int]:
+@dataclass(frozen=True)
+class DecidedSlot:
+    """A person's delivery of one kind and slot that is settled (so their next is planned)."""
+
+    user_id: int
+    kind: str
+    slot_key: str
+    due_at: datetime
+
+
+async def release_leftover_claims(session: AsyncSession) -> tuple[int, list[DecidedSlot]]:
     """Claims left by a dispatch run that is over (the process was killed, or lost the
-    database); (made pending again, marked uncertain).
+    database): how many are pending again, and the slots now marked uncertain.
 
     Called as a run starts: an instance runs one dispatch at a time, and on PostgreSQL only
     the holder of the sending turn dispatches, so every claim still open is a leftover. A
@@ -203,8 +213,12 @@ async def release_leftover_claims(session: AsyncSession) -> tuple[int, int]:
         sa.update(Delivery)
         .where(col(Delivery.status) == DeliveryStatus.SENDING)
         .values(status=DeliveryStatus.UNCERTAIN, detail="the sender stopped mid-send")
+        .returning(
+            col(Delivery.user_id), col(Delivery.kind), col(Delivery.slot_key), col(Delivery.due_at)
+        )
     )
-    return int(back.rowcount or 0), int(uncertain.rowcount or 0)
+    slots = [DecidedSlot(*row) for row in uncertain.all()]
+    return int(back.rowcount or 0), slots
 
 
 async def mark_sending(session: AsyncSession, *, ids: list[int], instance: str) -> set[int]:

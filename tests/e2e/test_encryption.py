@@ -14,7 +14,7 @@ from sqlmodel import SQLModel, select
 
 from bot.config import Secret
 from bot.storage.db import alembic_config, create_engine, migrate, sqlite_folder
-from bot.storage.encryption import TOKEN_PREFIX, WrongKeyError, new_key
+from bot.storage.encryption import TOKEN_PREFIX, Cipher, WrongKeyError, new_key
 from bot.storage.keys import rotate_all
 from bot.storage.models import Break, MoodRating, SafetyPlan, User
 from tests.support.harness import TEST_KEY, Harness, onboard
@@ -106,8 +106,11 @@ async def test_rotation_moves_everything_to_the_newest_key(harness: Harness) -> 
         changed = await rotate_all(both, batch=2)  # small batches: paging is exercised
         assert changed >= len(WORDS)
         assert await rotate_all(both) == 0  # nothing left under the old key
+        async with both.connect() as conn:  # first names are rotated with the words
+            names = (await conn.execute(sa.text("SELECT first_name FROM users"))).scalars().all()
     finally:
         await both.dispose()
+    assert names and all(Cipher([newest]).is_newest(token) for token in names)
     assert await _raw_rows(h.settings.database_url) != before
     h.settings = replace(h.settings, data_encryption_keys=(Secret(newest),))
     await h.start()

@@ -154,6 +154,24 @@ async def slot_rows(url: str, due_before: datetime) -> list[tuple[int, str, str]
         await engine.dispose()
 
 
+async def next_slots(url: str) -> Counter[int]:
+    """How many pending check-ins each person has (each should have one: their next)."""
+    engine = create_engine(url, keys=[TEST_KEY])
+    try:
+        async with session_factory(engine)() as session:
+            rows = await session.exec(
+                select(User.telegram_id)
+                .join(Delivery, sa.literal_column("users.id") == Delivery.user_id)
+                .where(
+                    Delivery.kind == DeliveryKind.CHECKIN,
+                    Delivery.status == DeliveryStatus.PENDING,
+                )
+            )
+            return Counter(int(tg) for tg in rows.all())
+    finally:
+        await engine.dispose()
+
+
 async def test_a_kill_mid_batch_loses_no_slot_and_sends_none_twice(
     emulator: BotApiEmulator, database_url: str, tmp_path: Path
 ) -> None:
@@ -210,3 +228,5 @@ async def test_a_kill_mid_batch_loses_no_slot_and_sends_none_twice(
     assert len({(tg, slot) for tg, slot, _status in rows}) == len(rows) == PEOPLE
     assert uncertain == in_flight  # exactly the wave being sent at the kill
     assert statuses[DeliveryStatus.SENT] + len(uncertain) == PEOPLE
+    # and everyone's next check-in is planned, the uncertain ones' too
+    assert await next_slots(database_url) == Counter(range(FIRST_ID, FIRST_ID + PEOPLE))
