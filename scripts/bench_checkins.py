@@ -392,13 +392,15 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
             return plain
 
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if name == "_record":
+            if name in ("_record", "record_outcomes"):  # the sends before it are over
                 probe.close_batch()
-                probe.batches += 1
             if name == "claim_due":
                 probe.claims.append(time.perf_counter())
             with stopwatch(probe.wall, labels[name]):
-                return await original(*args, **kwargs)
+                result = await original(*args, **kwargs)
+            if name == "claim_due" and result:
+                probe.batches += 1
+            return result
 
         return wrapper
 

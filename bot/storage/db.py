@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
@@ -22,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage.availability import database_unavailable
 from bot.storage.encryption import Cipher, attach_cipher
 
 if TYPE_CHECKING:
@@ -117,11 +120,17 @@ class OneSQLiteSessionAtATime:
     people's updates handled concurrently would spend most of their time in those sleeps.
     Waiting in turn here costs nothing. A session opened while this task already holds
     one (a nested session) does not wait for itself.
+
+    When another process holds the database locked, the session in turn finds it so after
+    its busy timeout; every session that was already waiting then fails at once, as busy
+    too, rather than each waiting out the same lock in turn (so everyone waiting hears
+    "one moment" together, and tries again later with a session of its own).
     """
 
     def __init__(self, maker: async_sessionmaker[AsyncSession]) -> None:
         self._maker = maker
         self._turn = asyncio.Lock()
+        self._found_busy_at = -math.inf  # monotonic time a session last found it locked
 
     def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A session, once it is this caller's turn."""
@@ -133,11 +142,20 @@ class OneSQLiteSessionAtATime:
             async with self._maker() as session:
                 yield session
             return
+        asked_at = time.monotonic()
         async with self._turn:
+            if self._found_busy_at > asked_at:  # locked while this one waited: it still is
+                raise sa.exc.OperationalError(
+                    None, None, sqlite3.OperationalError("database is locked")
+                )
             token = _holding_sqlite.set(True)
             try:
                 async with self._maker() as session:
                     yield session
+            except Exception as error:
+                if database_unavailable(error):
+                    self._found_busy_at = time.monotonic()
+                raise
             finally:
                 _holding_sqlite.reset(token)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot.storage.availability import database_unavailable
+from bot.storage.availability import ATTEMPT_LOCK_WAIT, database_unavailable
 from bot.storage.db import create_engine
 from bot.storage.models import MoodRating
 from bot.ui.texts import t
@@ -103,9 +104,15 @@ async def test_a_locked_database_means_one_moment_then_everything_is_stored(
     async with locked(h.settings.database_url) as lock:
         for person in PEOPLE:
             h.emulator.send_text(person, f"/mood 6 {note_of(person)}")
-        for person in PEOPLE:  # each is told at once that an answer is coming
+        told_at = []
+        for person in PEOPLE:  # each is told soon that an answer is coming
             (first,) = await h.replies(person, 1, after=marks[person], timeout=10)
             assert first.text == ONE_MOMENT
+            told_at.append(time.monotonic())
+        # all together after one lock wait, not one after another (SQLite's turns)
+        spread = told_at[-1] - told_at[0]
+        print(f"\n{len(PEOPLE)} people told one moment within {spread:.2f} s of each other")
+        assert spread < ATTEMPT_LOCK_WAIT
         ended = await lock.end_waiting_connections()
         if lock.pg is not None:
             assert ended >= 1  # the bot's connections, waiting on the lock, were cut
