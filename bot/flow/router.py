@@ -26,7 +26,7 @@ from bot.delivery.planning import plan_user
 from bot.flow.consent import ConsentGate
 from bot.flow.exchange import Exchange
 from bot.flow.flood import FloodGuard
-from bot.flow.patience import not_saved, patiently, tell
+from bot.flow.patience import AnsweredWithoutDatabase, not_saved, one_moment_or_help, patiently
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
 from bot.storage import conversations, crud
@@ -91,12 +91,14 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             return  # one person's flood: let it pass, so everyone else is answered
         services = context.services
         now = services.clock.now()
-        # the database part, tried again while the database is locked or out of reach
-        exchange = await patiently(
-            partial(self._stored, update, context, now),
-            notice=partial(tell, update, context, "fallback.one_moment"),
-            wait=services.settings.database_wait_seconds,
-        )
+        try:  # the database part, tried again while the database is locked or out of reach
+            exchange = await patiently(
+                partial(self._stored, update, context, now),
+                notice=partial(one_moment_or_help, update, context, self.on_danger_unstored),
+                wait=services.settings.database_wait_seconds,
+            )
+        except AnsweredWithoutDatabase:
+            return
         if exchange is None:
             await not_saved(update, context)
             return

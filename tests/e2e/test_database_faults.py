@@ -2,8 +2,8 @@
 told plainly it was not saved; never lost in silence.
 
 On SQLite another connection holds the write lock (``BEGIN EXCLUSIVE``); on PostgreSQL
-another connection locks the ratings table, and the bot's waiting connections are ended
-by the server (``pg_terminate_backend``), as when it restarts.
+another connection locks the people and ratings tables, and the bot's waiting connections
+are ended by the server (``pg_terminate_backend``), as when it restarts.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Lock:
         self.pg: Any = None
 
     async def take(self) -> None:
-        """Lock the database file (SQLite) or the ratings table (PostgreSQL)."""
+        """Lock the database file (SQLite), or the people and ratings tables (PostgreSQL)."""
         parsed = make_url(self.url)
         if parsed.get_backend_name() == "sqlite":
             self.sqlite = sqlite3.connect(parsed.database or "", isolation_level=None)
@@ -54,7 +54,7 @@ class Lock:
             return
         self.pg = await postgres.connect(self.url)
         await self.pg.execute("BEGIN")
-        await self.pg.execute("LOCK TABLE mood_ratings IN ACCESS EXCLUSIVE MODE")
+        await self.pg.execute("LOCK TABLE users, mood_ratings IN ACCESS EXCLUSIVE MODE")
 
     async def end_waiting_connections(self) -> int:
         """PostgreSQL: end every other connection to this database, as a restart would."""
@@ -168,6 +168,24 @@ async def test_a_button_pressed_while_the_database_is_away_stops_spinning(
     assert told.text in {ONE_MOMENT, NOT_SAVED} and texts[-1] == NOT_SAVED
     async with h.session() as session:
         assert (await session.exec(select(MoodRating))).all() == []
+
+
+async def test_words_of_danger_get_help_at_once_while_the_database_is_locked(
+    harness: Harness,
+) -> None:
+    h = harness
+    person = PEOPLE[0]
+    await onboard(h, person)
+    mark = h.emulator.mark(person)
+    async with locked(h.settings.database_url):
+        h.emulator.send_text(person, "I want to kill myself tonight")
+        (help_now,) = await h.replies(person, 1, after=mark, timeout=10)
+        await asyncio.wait_for(h.app.update_queue.join(), 10)  # answered, nothing more tried
+    assert help_now.text not in {ONE_MOMENT, NOT_SAVED}
+    assert "emergency" in help_now.text.lower() or "call" in help_now.text.lower()
+    await h.settled()
+    texts = [m.text for m in h.emulator.chat_messages(person) if m.message_id > mark]
+    assert texts == [help_now.text]
 
 
 async def test_a_refused_connection_counts_as_the_database_away() -> None:
