@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# how long one try waits for another connection's lock (SQLite's busy timeout,
+# PostgreSQL's lock_timeout) before it counts as the database being busy: the bot's own
+# transactions are short, so a longer wait means something else holds the database
+ATTEMPT_LOCK_WAIT = 2.0
+
 FIRST_PAUSE = 0.25  # seconds between tries, doubling up to LONGEST_PAUSE
 LONGEST_PAUSE = 2.0
 
@@ -28,11 +33,6 @@ LONGEST_PAUSE = 2.0
 # (57P01-57P03), a lock not granted in time, a deadlock or serialisation victim, too many
 # connections
 _PASSING_STATES = ("08", "57P01", "57P02", "57P03", "55P03", "40001", "40P01", "53300")
-# how long one try waits for another connection's lock (SQLite's busy timeout,
-# PostgreSQL's lock_timeout) before it counts as the database being busy: the bot's own
-# transactions are short, so a longer wait means something else holds the database
-ATTEMPT_LOCK_WAIT = 2.0
-
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
 

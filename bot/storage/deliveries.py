@@ -3,8 +3,9 @@
 Each person with check-ins on has exactly one pending ``Delivery`` row for their next
 slot. Due rows are claimed in batches, then marked as being sent a wave at a time just
 before they are handed to Telegram, so a sender killed mid-batch leaves at most one wave
-uncertain and the rest to be sent again (``release_leftover_claims``). Claims are atomic (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
-serialises writers, so one ``UPDATE ... RETURNING`` is atomic there). The unique key
+uncertain and the rest to be sent again (``release_leftover_claims``). Claims are atomic
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite serialises writers, so one
+``UPDATE ... RETURNING`` is atomic there). The unique key
 (user, kind, slot) makes a second send of one slot impossible, across restarts and
 across instances.
 """
