@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import socket
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
@@ -33,6 +35,7 @@ from bot.flow.ordering import PerPersonOrder
 from bot.flow.spec import UnstoredDangerFn
 from bot.jobs import schedule_jobs
 from bot.metrics import METRICS_KEY, Metrics
+from bot.storage.availability import ATTEMPT_LOCK_WAIT, database_unavailable
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
 from bot.storage.keys import verify_key
@@ -174,7 +177,10 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         chat = update.effective_chat
         if chat is not None and chat.type == "private":
-            await context.bot.send_message(chat.id, t("fallback.error", language))
+            # the database away for longer than an update waits: say plainly it was not saved
+            unsaved = context.error is not None and database_unavailable(context.error)
+            key = "fallback.not_saved" if unsaved else "fallback.error"
+            await context.bot.send_message(chat.id, t(key, language))
     except Exception:  # the failure may be the connection itself
         log.warning("could not tell the user about the error")
 
@@ -195,7 +201,8 @@ def build_application(
         token = settings.telegram_bot_token.get()
     the_settings = replace(settings, telegram_api_url=api_url) if api_url else settings
     flows = build_flows()
-    name = instance or f"{socket.gethostname()}-{id(flows):x}"
+    # never the name of an earlier run: what a killed run left claimed is told apart by it
+    name = instance or f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}"
 
     metrics = Metrics()  # this application's own registry
     builder = ApplicationBuilder()
@@ -225,7 +232,11 @@ def _starter(
     """What the application does once it is built: its database, services and jobs."""
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        engine = create_engine(settings.database_url, keys=settings.encryption_keys)
+        engine = create_engine(
+            settings.database_url,
+            keys=settings.encryption_keys,
+            lock_wait_seconds=ATTEMPT_LOCK_WAIT,
+        )
         try:
             await migrate(engine)
             await verify_key(engine)  # a wrong key stops here, before anything is shown

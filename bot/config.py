@@ -73,6 +73,9 @@ class Settings:
     checkin_grace_minutes: int = 30
     dispatch_interval_seconds: float = 20.0
     conversation_timeout_minutes: int = 30
+    # how long a person's update waits for a busy or unreachable database before they are
+    # told plainly that it was not saved (they hear "one moment" after two seconds)
+    database_wait_seconds: float = 20.0
     chart_dir: Path = field(default_factory=lambda: Path("data/charts"))
     # processes that draw summary charts (None: one per core; 0: a thread of the bot's process)
     chart_workers: int | None = None
@@ -299,6 +302,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         checkin_grace_minutes=_int(env, "CHECKIN_GRACE_MINUTES", 30, 0, 24 * 60),
         dispatch_interval_seconds=_float(env, "DISPATCH_INTERVAL_SECONDS", 20.0, 0.05, 600.0),
         conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, 1, 24 * 60),
+        database_wait_seconds=_float(env, "DATABASE_WAIT_SECONDS", 20.0, 1.0, 600.0),
         flood_burst=_int(env, "FLOOD_BURST", 20, 1, 1000),
         flood_per_minute=_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),

@@ -35,7 +35,7 @@ from bot.storage.db import SessionFactory, create_engine, migrate, session_facto
 from bot.storage.periods import MONTH, WEEK, load_period  # noqa: E402
 from bot.ui.summary import CHART_MODULES, build_summary  # noqa: E402
 from bot.workers import ProcessPool  # noqa: E402
-from scripts.bench_summaries import ZONES, Seeder, period_end, seed_sqlite  # noqa: E402
+from scripts.bench_summaries import BENCH_KEY, ZONES, Seeder, period_end, seed_sqlite  # noqa: E402
 
 
 async def one(sessions: SessionFactory, pool: ProcessPool, user_id: int) -> int:
@@ -72,7 +72,7 @@ async def run(args: argparse.Namespace) -> None:
     """Seed, then alternate the two modes."""
     folder = Path(tempfile.mkdtemp(prefix="kindbreak-bench-pool-"))
     path = folder / "bench.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(f"sqlite:///{path}", keys=[BENCH_KEY])
     try:
         await migrate(engine)
         seeder = Seeder(days=args.days, per_day=args.per_day, seed=args.seed)

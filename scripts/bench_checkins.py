@@ -97,6 +97,9 @@ WARMUP_CHAT = 499_999_999
 CHUNK = 5_000
 MiB = 2**20
 
+# the benchmark's own key: first names are stored encrypted
+BENCH_KEY = "8zuLELRxNnddzD-LclN_bMwr4ltqGXEUvO0fc0oEJts="
+
 
 # --------------------------------------------------------------------------- small helpers
 
@@ -231,7 +234,7 @@ async def seed(url: str, users: int) -> dict[str, float]:
 
     plans = zone_plans()
     timings: dict[str, float] = {}
-    engine = create_engine(url)
+    engine = create_engine(url, keys=[BENCH_KEY])
     try:
         with stopwatch(timings, "migrate"):
             await migrate(engine)
@@ -369,8 +372,12 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
         "claim_due": "claim_due",
         "_precheck": "pre-checks",  # before ae394c2: async, one query per prompt
         "precheck": "pre-checks",  # since ae394c2: plain function on the claimed rows
-        "_record": "record + plan next",
-        "release_stale_claims": "release stale claims",
+        "_record": "record + plan next",  # before the waves: one call per batch
+        "record_outcomes": "record outcomes (each wave)",
+        "plan_after": "plan next slots (each batch)",
+        "release_stale_claims": "release stale claims",  # before the waves of one batch
+        "release_leftover_claims": "release leftover claims",
+        "mark_sending": "mark each wave as being sent",
     }
     originals = {name: getattr(deliveries, name) for name in labels if hasattr(deliveries, name)}
 
@@ -385,13 +392,15 @@ def instrumented(probe: Probe, engine: Any) -> Iterator[None]:
             return plain
 
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if name == "_record":
+            if name in ("_record", "record_outcomes"):  # the sends before it are over
                 probe.close_batch()
-                probe.batches += 1
             if name == "claim_due":
                 probe.claims.append(time.perf_counter())
             with stopwatch(probe.wall, labels[name]):
-                return await original(*args, **kwargs)
+                result = await original(*args, **kwargs)
+            if name == "claim_due" and result:
+                probe.batches += 1
+            return result
 
         return wrapper
 
@@ -569,6 +578,7 @@ async def measure(args: argparse.Namespace, url: str, workdir: Path) -> dict[str
     settings = Settings(
         telegram_bot_token=Secret(emulator.token),
         database_url=url,
+        data_encryption_keys=(Secret(BENCH_KEY),),
         chart_dir=workdir / "charts",
         dispatch_interval_seconds=3600.0,  # the job runs only when the benchmark runs it
     )

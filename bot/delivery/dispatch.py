@@ -12,21 +12,36 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
-from sqlmodel import col
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.core.delivery_rules import retry_delay
-from bot.delivery.planning import is_paused, plan_next_batch
+from bot.delivery.planning import is_paused
 from bot.delivery.rate_limits import scheduled_sends
+from bot.delivery.recording import (
+    RECORD_WAIT,
+    SendOutcome,
+    decided_slots,
+    plan_after,
+    record_outcomes,
+)
+from bot.storage.availability import retrying
 from bot.storage.db import SessionFactory
-from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery, claim_due, release_stale_claims
-from bot.storage.models import Delivery, DeliveryKind, DeliveryStatus, User
+from bot.storage.deliveries import (
+    ClaimedDelivery,
+    DecidedSlot,
+    claim_due,
+    mark_sending,
+    release_leftover_claims,
+)
+from bot.storage.models import DeliveryKind, DeliveryStatus
 
 log = logging.getLogger(__name__)
 
 
 MAX_ATTEMPTS = 5
+# deliveries marked as being sent at a time: at most this many are left uncertain when the
+# sender is killed (a wave is sent in about half a second at Telegram's 30 messages a second)
+WAVE = 16
 
 
 # a weekly summary is still welcome hours late (and a busy Sunday evening can queue many charts)
@@ -36,18 +51,6 @@ LATE_AFTER = timedelta(minutes=1)
 
 
 Sender = Callable[[ClaimedDelivery], Awaitable[int]]
-
-
-@dataclass
-class SendOutcome:
-    """What happened to one claimed delivery."""
-
-    status: DeliveryStatus
-    message_id: int | None = None
-    detail: str | None = None
-    retry_at: datetime | None = None
-    deactivate_user: bool = False
-    sent_at: datetime | None = None
 
 
 @dataclass
@@ -159,80 +162,83 @@ async def dispatch_due(
     grace: timedelta,
     batch: int = 500,
     concurrency: int = 64,
+    wave: int = WAVE,
     max_batches: int = 1000,
 ) -> DispatchReport:
-    """Claim, send and record every due delivery (in batches), planning each person's next slot."""
+    """Claim, send and record every due delivery (in batches), planning each person's next slot.
+
+    Each batch is sent in waves of ``wave`` (at most ``concurrency`` at once): a wave is
+    marked as being sent, sent, and its outcomes recorded before the next starts. A sender
+    killed mid-batch so leaves one wave uncertain (never sent again) and the rest of the
+    batch claimed but untouched, which the next run sends (within the grace window).
+    """
     report = DispatchReport()
-    limit = asyncio.Semaphore(concurrency)
-    for _ in range(max_batches):
+    run = _Run(sessions, senders, now, instance, asyncio.Semaphore(concurrency))
+    uncertain: list[DecidedSlot] = []
+    for number in range(max_batches):
         moment = now()
         async with sessions() as session:
-            await release_stale_claims(session, now=moment)
+            if number == 0:
+                _pending_again, uncertain = await release_leftover_claims(session)
             claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
             await session.commit()
+        await plan_after(sessions, uncertain, moment)  # their next slots, as for a send
+        uncertain = []
+        if not claimed:
+            break
+        report.claimed += len(claimed)
         decided: dict[int, SendOutcome] = {}
         for item in claimed:
             reason = precheck(item, now=moment, grace=grace)
             if reason is not None:
                 decided[item.id] = reason
-        if not claimed:
-            break
-        report.claimed += len(claimed)
-
-        async def send(item: ClaimedDelivery) -> tuple[int, SendOutcome]:
-            async with limit:
-                return item.id, await _attempt(item, senders[item.kind], now())
-
         to_send = [c for c in claimed if c.id not in decided]
-        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in to_send)):
-            decided[delivery_id] = outcome
-        await _record(sessions, claimed, decided, now())
-        for item in claimed:
+        # the ones not to send are recorded with the first wave
+        settled = [c for c in claimed if c.id in decided]
+        done: list[ClaimedDelivery] = []
+        for start in range(0, max(len(to_send), 1), wave):
+            settled += await run.send_wave(to_send[start : start + wave], decided)
+            await record_outcomes(sessions, settled, decided, now())
+            done += settled
+            settled = []
+        # the next slots once per batch (after a kill, start-up plans what was missed)
+        await plan_after(sessions, decided_slots(done, decided), now())
+        for item in done:
             report.add(decided[item.id], item)
     return report
 
 
-async def _record(
-    sessions: SessionFactory,
-    claimed: Sequence[ClaimedDelivery],
-    outcomes: Mapping[int, SendOutcome],
-    now: datetime,
-) -> None:
-    async with sessions() as session:
-        replan: dict[int, set[str]] = {}
-        rows: list[dict[str, object]] = []
-        blocked: list[int] = []
-        for item in claimed:
-            outcome = outcomes[item.id]
-            row: dict[str, object] = {
-                "id": item.id,
-                "status": outcome.status,
-                "detail": outcome.detail,
-            }
-            if outcome.status == DeliveryStatus.SENT:
-                row.update(sent_at=now, message_id=outcome.message_id)
-            if outcome.status == DeliveryStatus.PENDING:
-                row.update(next_attempt_at=outcome.retry_at or now, claimed_by=None)
-            rows.append(row)
-            if outcome.deactivate_user:
-                blocked.append(item.user_id)
-            if outcome.status != DeliveryStatus.PENDING and SNOOZE_MARK not in item.slot_key:
-                replan.setdefault(item.user_id, set()).add(item.kind)
-        # one executemany per shape of row, not one statement per delivery
-        await session.exec(sa.update(Delivery), params=rows)
-        if blocked:
-            await session.exec(
-                sa.update(User).where(col(User.id).in_(blocked)).values(active=False)
-            )
-        wanted = {
-            user_id: (
-                kinds,
-                max(
-                    max(c.due_at for c in claimed if c.user_id == user_id),
-                    now - timedelta(minutes=1),
-                ),
-            )
-            for user_id, kinds in replan.items()
-        }
-        await plan_next_batch(session, wanted=wanted)
-        await session.commit()
+@dataclass
+class _Run:
+    """What sending the waves of one dispatch run needs."""
+
+    sessions: SessionFactory
+    senders: Mapping[str, Sender]
+    now: Callable[[], datetime]
+    instance: str
+    limit: asyncio.Semaphore
+
+    async def send_wave(
+        self, wave: Sequence[ClaimedDelivery], decided: dict[int, SendOutcome]
+    ) -> list[ClaimedDelivery]:
+        """Mark the wave as being sent, send it; the deliveries sent (their outcomes in
+        ``decided``). A delivery no longer this instance's is left to its new owner."""
+        if not wave:
+            return []
+
+        async def mark() -> set[int]:
+            async with self.sessions() as session:
+                mine = await mark_sending(session, ids=[c.id for c in wave], instance=self.instance)
+                await session.commit()
+            return mine
+
+        mine = await retrying(mark, wait=RECORD_WAIT)
+        sending = [c for c in wave if c.id in mine]
+
+        async def send(item: ClaimedDelivery) -> tuple[int, SendOutcome]:
+            async with self.limit:
+                return item.id, await _attempt(item, self.senders[item.kind], self.now())
+
+        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in sending)):
+            decided[delivery_id] = outcome
+        return sending

@@ -23,7 +23,14 @@ from bot.storage.delivery_batches import (
     insert_slots,
     load_planning_inputs,
 )
-from bot.storage.models import CheckinSchedule, Delivery, DeliveryKind, DeliveryStatus, User
+from bot.storage.models import (
+    UNDECIDED_STATUSES,
+    CheckinSchedule,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    User,
+)
 
 
 def is_paused(schedule: CheckinSchedule, now: datetime) -> bool:
@@ -170,7 +177,7 @@ async def plan_missing(session: AsyncSession, *, now: datetime, limit: int = 500
         .where(
             Delivery.user_id == User.id,
             Delivery.kind == DeliveryKind.CHECKIN,
-            col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]),
+            col(Delivery.status).in_(UNDECIDED_STATUSES),
         )
         .exists()
     )
@@ -193,7 +200,7 @@ async def plan_missing(session: AsyncSession, *, now: datetime, limit: int = 500
         .where(
             Delivery.user_id == User.id,
             Delivery.kind == DeliveryKind.SUMMARY,
-            col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]),
+            col(Delivery.status).in_(UNDECIDED_STATUSES),
         )
         .exists()
     )

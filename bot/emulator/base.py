@@ -145,6 +145,7 @@ class EmulatorBase:
         self._menu_buttons: dict[int | None, JsonDict] = {}
         self._faults: list[InjectedFault] = []
         self._network_faults: list[NetworkFault] = []
+        self._delays: dict[str, float] = {}  # method -> seconds each call waits before it acts
         self.webhook_url = ""  # set: updates are posted there instead of polled
         self.webhook_secret: str | None = None
         self.webhook_posts = 0  # answered 2xx
@@ -159,6 +160,7 @@ class EmulatorBase:
                 self._connections_opened += 1
             else:
                 self._connections.discard(conn)
+                self._changed()
 
     def _changed(self) -> None:
         """Wake every waiter; the caller holds the lock."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -97,6 +98,9 @@ class RequestDispatch(FaultInjection):
                 self._record(method, params, None, dropped=True)
                 return None
             self._raise_injected_fault(canonical, params)
+            delay = self._delay_of(canonical)
+            if delay:  # this server thread only: other calls are answered meanwhile
+                time.sleep(delay)
             handler = cast(_MethodHandler, getattr(self, f"_api_{canonical}"))
             result = handler(params, events)
             status, payload = 200, {"ok": True, "result": result}

@@ -39,6 +39,19 @@ class FaultInjection(EmulatorBase):
         with self._cond:
             self._network_faults.append(NetworkFault(method, after_processing, times))
 
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Every call of ``method`` waits ``seconds`` before it takes effect and is answered
+        (0: at once again), as a slow network or a busy Telegram would."""
+        with self._cond:
+            if seconds > 0:
+                self._delays[method] = seconds
+            else:
+                self._delays.pop(method, None)
+
+    def _delay_of(self, method: str) -> float:
+        with self._cond:
+            return self._delays.get(method, 0.0)
+
     def block_user(self, user_id: int) -> JsonDict:
         """The user blocks the bot: sends to their chat fail with 403; returns the update."""
         return self._set_blocked(user_id, blocked=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
@@ -40,6 +41,13 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.track = track
         self.request_queue_size = listen_backlog
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone in the middle of a call (a killed bot) is expected: one debug line."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            _LOGGER.debug("a client went away mid-call")
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

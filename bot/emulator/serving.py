@@ -46,6 +46,12 @@ class Serving(RequestDispatch):
         with self._cond:
             return self._connections_opened
 
+    @property
+    def open_connections(self) -> int:
+        """How many HTTP connections are open now (a call being answered keeps its own)."""
+        with self._cond:
+            return len(self._connections)
+
     def start(self) -> None:
         """Bind the port and serve in a background thread."""
         if self._server is not None:

@@ -48,8 +48,11 @@ class ConsentGate:
         session: AsyncSession,
         known: User | None,
         conversation: Conversation | None,
-    ) -> None:
-        """Before a yes, nothing they write is stored: only /sos, /privacy and consent work."""
+    ) -> Exchange:
+        """Before a yes, nothing they write is stored: only /sos, /privacy and consent work.
+
+        Returns the exchange, committed, with what to send them.
+        """
         tg_user = update.effective_user
         assert tg_user is not None
         now = context.services.clock.now()
@@ -78,7 +81,7 @@ class ConsentGate:
         elif update.edited_message is None:
             await self.on_consent_needed(exchange)
         await session.commit()
-        await exchange.deliver()
+        return exchange
 
     async def _advance_unstored(self, exchange: Exchange, flow: FlowSpec, fn: StepFn) -> None:
         if exchange.update.callback_query is not None:

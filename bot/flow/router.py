@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import BaseHandler
@@ -24,6 +26,7 @@ from bot.delivery.planning import plan_user
 from bot.flow.consent import ConsentGate
 from bot.flow.exchange import Exchange
 from bot.flow.flood import FloodGuard
+from bot.flow.patience import AnsweredWithoutDatabase, not_saved, one_moment_or_help, patiently
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
 from bot.storage import conversations, crud, sources
@@ -85,20 +88,35 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         return message is not None and chat is not None and chat.type == "private"
 
     async def _handle(self, update: Update, context: BotContext) -> None:
-        services = context.services
-        tg_user = update.effective_user
-        assert tg_user is not None
         if await self._held_back(update, context):
             return  # one person's flood: let it pass, so everyone else is answered
+        services = context.services
         now = services.clock.now()
-        async with services.sessions() as session:
+        try:  # the database part, tried again while the database is locked or out of reach
+            exchange = await patiently(
+                partial(self._stored, update, context, now),
+                notice=partial(one_moment_or_help, update, context, self.on_danger_unstored),
+                wait=services.settings.database_wait_seconds,
+            )
+        except AnsweredWithoutDatabase:
+            return
+        if exchange is None:
+            await not_saved(update, context)
+            return
+        # state first, then what the person sees: a crash in between loses no answer
+        await exchange.deliver()
+
+    async def _stored(self, update: Update, context: BotContext, now: datetime) -> Exchange:
+        """Everything this update reads and changes, in one committed transaction."""
+        tg_user = update.effective_user
+        assert tg_user is not None
+        async with context.services.sessions() as session:
             # one round trip: the person, their conversation and the record it is about
             user, found, record = await conversations.get_person_and_conversation(
                 session, telegram_id=tg_user.id, records=self.records
             )
             if user is None or user.consented_at is None:
-                await self._before_consent(update, context, session, user, found)
-                return
+                return await self._before_consent(update, context, session, user, found)
             if await crud.mark_seen(
                 session, user=user, language_code=tg_user.language_code, now=now
             ):  # back after blocking the bot: their check-ins start again
@@ -122,8 +140,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
                 await session.rollback()
                 exchange.outbox.clear()
                 exchange.toast_text = exchange.t("fallback.stale_button")
-        # state first, then what the person sees: a crash in between loses no answer
-        await exchange.deliver()
+        return exchange
 
     async def _live_conversation(
         self, exchange: Exchange, conversation: Conversation | None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
@@ -14,9 +16,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage.availability import database_unavailable
 from bot.storage.encryption import Cipher, attach_cipher
 
 if TYPE_CHECKING:
@@ -26,6 +34,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # called as ``async with sessions() as session``
 SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+# how long a statement waits for another connection's lock, unless told otherwise (the bot
+# itself waits less and tries again: ``availability.ATTEMPT_LOCK_WAIT``)
+DEFAULT_LOCK_WAIT = 30.0
 
 _holding_sqlite: ContextVar[bool] = ContextVar("kindbreak_sqlite_session", default=False)
 
@@ -41,18 +53,26 @@ def async_url(url: str) -> str:
     raise ValueError(f"unsupported database backend {backend!r}")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # foreign keys off by default in SQLite; WAL lets readers and one writer work together
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_pragmas(lock_wait_seconds: float) -> Callable[[Any, Any], None]:
+    def pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # foreign keys off by default in SQLite; WAL lets readers and one writer work together
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_seconds * 1000)}")
+        cursor.close()
+
+    return pragmas
 
 
-def create_engine(url: str, *, keys: Sequence[str] = ()) -> AsyncEngine:
+def create_engine(
+    url: str, *, keys: Sequence[str] = (), lock_wait_seconds: float = DEFAULT_LOCK_WAIT
+) -> AsyncEngine:
     """An async engine for ``url`` whose encrypted columns use ``keys`` (newest first).
 
+    A statement waits at most ``lock_wait_seconds`` for a lock another connection holds
+    (SQLite's busy timeout, PostgreSQL's ``lock_timeout``), then fails as the database
+    being busy.
     Creates the folder of an SQLite file if needed. Without keys, encrypted columns can be
     neither read nor written.
     """
@@ -62,12 +82,17 @@ def create_engine(url: str, *, keys: Sequence[str] = ()) -> AsyncEngine:
     if full.get_backend_name() == "sqlite":
         if full.database and full.database != ":memory:":
             Path(full.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30, "detect_types": sqlite3.PARSE_DECLTYPES}
+        kwargs["connect_args"] = {
+            "timeout": lock_wait_seconds,
+            "detect_types": sqlite3.PARSE_DECLTYPES,
+        }
     else:
         kwargs["pool_pre_ping"] = True
+        lock_timeout = str(int(lock_wait_seconds * 1000))
+        kwargs["connect_args"] = {"server_settings": {"lock_timeout": lock_timeout}}
     engine = create_async_engine(full, **kwargs)
     if full.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait_seconds))
     attach_cipher(engine, Cipher(keys) if keys else None)
     return engine
 
@@ -95,11 +120,17 @@ class OneSQLiteSessionAtATime:
     people's updates handled concurrently would spend most of their time in those sleeps.
     Waiting in turn here costs nothing. A session opened while this task already holds
     one (a nested session) does not wait for itself.
+
+    When another process holds the database locked, the session in turn finds it so after
+    its busy timeout; every session that was already waiting then fails at once, as busy
+    too, rather than each waiting out the same lock in turn (so everyone waiting hears
+    "one moment" together, and tries again later with a session of its own).
     """
 
     def __init__(self, maker: async_sessionmaker[AsyncSession]) -> None:
         self._maker = maker
         self._turn = asyncio.Lock()
+        self._found_busy_at = -math.inf  # monotonic time a session last found it locked
 
     def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A session, once it is this caller's turn."""
@@ -111,11 +142,20 @@ class OneSQLiteSessionAtATime:
             async with self._maker() as session:
                 yield session
             return
+        asked_at = time.monotonic()
         async with self._turn:
+            if self._found_busy_at > asked_at:  # locked while this one waited: it still is
+                raise sa.exc.OperationalError(
+                    None, None, sqlite3.OperationalError("database is locked")
+                )
             token = _holding_sqlite.set(True)
             try:
                 async with self._maker() as session:
                     yield session
+            except Exception as error:
+                if database_unavailable(error):
+                    self._found_busy_at = time.monotonic()
+                raise
             finally:
                 _holding_sqlite.reset(token)
 
@@ -169,11 +209,29 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            # instances starting together migrate one after another (the lock ends with the
-            # transaction), so the second finds the schema already at head
-            await connection.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
-        await connection.run_sync(upgrade)
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as connection:
+        if sqlite:
+            # SQLite cannot change a column: a migration rebuilds the table, dropping the old
+            # one, and with foreign keys on that drop would delete every row referring to it
+            await _sqlite_foreign_keys(connection, on=False)
+        try:
+            async with connection.begin():
+                if not sqlite:
+                    # instances starting together migrate one after another (the lock ends
+                    # with the transaction), so the second finds the schema already at head;
+                    # however long the first takes, the others wait for it
+                    await connection.execute(sa.text("SET LOCAL lock_timeout = 0"))
+                    await connection.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                await connection.run_sync(upgrade)
+        finally:
+            if sqlite:
+                await _sqlite_foreign_keys(connection, on=True)
+
+
+async def _sqlite_foreign_keys(connection: AsyncConnection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys (outside any transaction, where the pragma has effect)."""
+    await connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    await connection.commit()

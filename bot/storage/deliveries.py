@@ -1,8 +1,11 @@
 """Every SQL statement about scheduled deliveries: schedules, pending rows, atomic claims.
 
 Each person with check-ins on has exactly one pending ``Delivery`` row for their next
-slot. Due rows are claimed atomically (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
-serialises writers, so one ``UPDATE ... RETURNING`` is atomic there). The unique key
+slot. Due rows are claimed in batches, then marked as being sent a wave at a time just
+before they are handed to Telegram, so a sender killed mid-batch leaves at most one wave
+uncertain and the rest to be sent again (``release_leftover_claims``). Claims are atomic
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite serialises writers, so one
+``UPDATE ... RETURNING`` is atomic there). The unique key
 (user, kind, slot) makes a second send of one slot impossible, across restarts and
 across instances.
 """
@@ -10,7 +13,7 @@ across instances.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -26,9 +29,6 @@ from bot.storage.models import (
     DeliveryStatus,
     User,
 )
-
-STALE_CLAIM = timedelta(minutes=5)
-
 
 SNOOZE_MARK = "~"  # slot keys of snoozed prompts: "<slot>~<n>"
 
@@ -180,17 +180,64 @@ async def _claimed_rows(session: AsyncSession, ids: list[int]) -> list[ClaimedDe
     ]
 
 
-async def release_stale_claims(session: AsyncSession, *, now: datetime) -> int:
-    """Claims left by an instance that stopped mid-send: marked uncertain, never re-sent."""
-    result = await session.exec(
+@dataclass(frozen=True)
+class DecidedSlot:
+    """A person's delivery of one kind and slot that is settled (so their next is planned)."""
+
+    user_id: int
+    kind: str
+    slot_key: str
+    due_at: datetime
+
+
+async def release_leftover_claims(session: AsyncSession) -> tuple[int, list[DecidedSlot]]:
+    """Claims left by a dispatch run that is over (the process was killed, or lost the
+    database): how many are pending again, and the slots now marked uncertain.
+
+    Called as a run starts: an instance runs one dispatch at a time, and on PostgreSQL only
+    the holder of the sending turn dispatches, so every claim still open is a leftover. A
+    claim never handed to Telegram is pending again (the grace window then decides whether
+    it is still sent); one being sent may have been delivered, so it is marked uncertain
+    and never sent again. A run still going somewhere (a holder cut off a moment ago) only
+    sends what it marks as being sent itself (``mark_sending``), so nothing goes out twice.
+    """
+    back = await session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.status) == DeliveryStatus.CLAIMED)
+        .values(
+            status=DeliveryStatus.PENDING,
+            claimed_by=None,
+            attempts=sa.case((col(Delivery.attempts) > 0, Delivery.attempts - 1), else_=0),
+        )
+    )
+    uncertain = await session.exec(
+        sa.update(Delivery)
+        .where(col(Delivery.status) == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.UNCERTAIN, detail="the sender stopped mid-send")
+        .returning(
+            col(Delivery.user_id), col(Delivery.kind), col(Delivery.slot_key), col(Delivery.due_at)
+        )
+    )
+    slots = [DecidedSlot(*row) for row in uncertain.all()]
+    return int(back.rowcount or 0), slots
+
+
+async def mark_sending(session: AsyncSession, *, ids: list[int], instance: str) -> set[int]:
+    """Mark claimed deliveries as being sent, just before they are; those still this
+    instance's (only these may be sent)."""
+    if not ids:
+        return set()
+    marked = await session.exec(
         sa.update(Delivery)
         .where(
+            col(Delivery.id).in_(ids),
             col(Delivery.status) == DeliveryStatus.CLAIMED,
-            col(Delivery.claimed_at) < now - STALE_CLAIM,
+            col(Delivery.claimed_by) == instance,
         )
-        .values(status=DeliveryStatus.UNCERTAIN, detail="claim abandoned")
+        .values(status=DeliveryStatus.SENDING)
+        .returning(col(Delivery.id))
     )
-    return int(result.rowcount or 0)
+    return set(marked.scalars().all())
 
 
 def snooze(session: AsyncSession, delivery: Delivery, *, due: datetime) -> None:

@@ -71,7 +71,10 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     telegram_id: int = Field(sa_column=sa.Column(sa.BigInteger, unique=True, nullable=False))
-    first_name: str = Field(default="", max_length=128)
+    # their Telegram first name: shown back to them, so encrypted like the words they write
+    first_name: str = Field(
+        default="", sa_column=sa.Column(EncryptedText(), nullable=False, default="")
+    )
     language_code: str | None = Field(default=None, max_length=16)
     time_zone: str | None = Field(default=None, max_length=64)
     active: bool = Field(default=True)
@@ -154,12 +157,17 @@ class DeliveryStatus(StrEnum):
     """Where a scheduled delivery is in its life."""
 
     PENDING = "pending"  # waiting for its time (or its next attempt)
-    CLAIMED = "claimed"  # an instance is sending it right now
+    CLAIMED = "claimed"  # an instance has taken it, to send in a moment
+    SENDING = "sending"  # handed to Telegram right now (if the sender stops: uncertain)
     SENT = "sent"
     SNOOZED = "snoozed"  # sent, then the person asked to be asked again later
     SKIPPED = "skipped"  # not sent: paused, switched off, or past the grace window
     FAILED = "failed"  # not sent: blocked by the person, or gave up after retries
-    UNCERTAIN = "uncertain"  # the send timed out: maybe delivered, so never repeated
+    UNCERTAIN = "uncertain"  # timed out, or the sender stopped: maybe delivered, never repeated
+
+
+# a delivery not yet sent, skipped or given up on (a person's next one is in one of these)
+UNDECIDED_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED, DeliveryStatus.SENDING)
 
 
 class CheckinSchedule(SQLModel, table=True):

@@ -10,9 +10,9 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import (
+    UNDECIDED_STATUSES,
     Break,
     Delivery,
-    DeliveryStatus,
     MoodRating,
     ScreenHit,
     WrittenFrom,
@@ -44,7 +44,7 @@ async def delete_older_than(session: AsyncSession, *, cutoff: dt.datetime) -> di
         sa.delete(Delivery)
         .where(
             col(Delivery.due_at) < cutoff,
-            col(Delivery.status).not_in([DeliveryStatus.PENDING, DeliveryStatus.CLAIMED]),
+            col(Delivery.status).not_in(UNDECIDED_STATUSES),
         )
         .execution_options(synchronize_session=False)
     )

@@ -21,6 +21,7 @@ from bot.storage.models import (
     DeliveryStatus,
 )
 from tests.support.factories import create_user
+from tests.support.harness import TEST_KEY
 
 CHECKIN, SUMMARY = DeliveryKind.CHECKIN, DeliveryKind.SUMMARY
 # Monday 23 November 2026, 08:00 UTC (09:00 in Berlin)
@@ -30,7 +31,7 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[Any]:
     """A freshly migrated database (SQLite and PostgreSQL)."""
-    the_engine = create_engine(database_url)
+    the_engine = create_engine(database_url, keys=[TEST_KEY])
     await migrate(the_engine)
     try:
         yield the_engine

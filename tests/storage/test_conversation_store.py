@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.storage import conversations, crud
 from bot.storage.db import create_engine, migrate, session_factory
+from tests.support.harness import TEST_KEY
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -13,7 +14,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 async def test_only_the_first_of_two_racing_updates_moves_the_conversation(
     database_url: str,
 ) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=[TEST_KEY])
     await migrate(engine)
     sessions = session_factory(engine)
     try:

@@ -13,10 +13,11 @@ from sqlmodel import SQLModel
 
 from bot.storage import models, practice_models  # noqa: F401  (tables on the metadata)
 from bot.storage.db import create_engine, migrate
+from tests.support.harness import TEST_KEY
 
 
 async def test_upgrade_from_first_release_keeps_data(database_url: str) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=[TEST_KEY])  # the upgrade encrypts first names
     try:
         await migrate(engine, "0001")
         now = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)

@@ -21,6 +21,7 @@ from bot.storage.periods import (
 from handlers.summary import prepare_summary
 from tests.support.explain import explain_ratings_query
 from tests.support.factories import create_break, create_rating, create_user, local
+from tests.support.harness import TEST_KEY
 
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
@@ -31,7 +32,7 @@ DST_END = datetime(2026, 10, 25, 20, 0, tzinfo=UTC)
 @pytest.fixture
 async def session(database_url: str) -> AsyncIterator[AsyncSession]:
     """A session on a freshly migrated database (SQLite and PostgreSQL)."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, keys=[TEST_KEY])
     await migrate(engine)
     try:
         async with session_factory(engine)() as session:

@@ -199,6 +199,13 @@ def test_flood_control_settings() -> None:
         load_settings({"FLOOD_BURST": "0"})
 
 
+def test_how_long_a_message_waits_for_the_database() -> None:
+    assert load_settings({}).database_wait_seconds == 20.0
+    assert load_settings({"DATABASE_WAIT_SECONDS": "4.5"}).database_wait_seconds == 4.5
+    with pytest.raises(ConfigError, match="DATABASE_WAIT_SECONDS"):
+        load_settings({"DATABASE_WAIT_SECONDS": "0"})
+
+
 def test_log_ids_are_keyed_by_log_id_key_or_else_the_first_data_key() -> None:
     derived = load_settings({"DATA_ENCRYPTION_KEY": KEY})
     assert derived.log_secret == KEY
