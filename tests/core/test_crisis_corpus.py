@@ -20,9 +20,9 @@ from tests.support.crisis_corpus import Item, split
 
 # (least recall, most false alarms); personas: ordinary weeks of 100 people, mostly safe
 BAR = {
-    "blind": (0.95, 0.10),
+    "blind": (0.95, 0.08),
     "fresh": (0.95, 0.11),
-    "test": (0.90, 0.09),
+    "test": (0.92, 0.09),
     "personas": (0.97, 0.09),
 }
 
