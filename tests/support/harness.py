@@ -23,6 +23,11 @@ from bot.storage.db import create_engine, session_factory
 WEBHOOK_SECRET = "emulated-webhook-secret-0123456789"
 
 
+# how long a test waits for the bot's answer before failing: the first words a run screens
+# (or the first city it looks up) load data for a second or two, more on a loaded machine
+WAIT = 15.0
+
+
 class FakeClock:
     """A clock the test moves by hand."""
 
@@ -164,7 +169,7 @@ class Harness:
         self.served[id(app)] = (server, task)
         return f"http://127.0.0.1:{port}"
 
-    async def settled(self, timeout: float = 5.0) -> None:
+    async def settled(self, timeout: float = WAIT) -> None:
         """Wait until every update the bot has taken is fully handled (buttons are answered
         before the rest of the answer is sent)."""
         await asyncio.wait_for(self.app.update_queue.join(), timeout)
@@ -219,14 +224,14 @@ class Harness:
         finally:
             await engine.dispose()
 
-    async def say(self, user_id: int, text: str, *, timeout: float = 5.0) -> BotMessage:
+    async def say(self, user_id: int, text: str, *, timeout: float = WAIT) -> BotMessage:
         """Send a text and return the first bot message that follows."""
         mark = self.emulator.mark(user_id)
         self.emulator.send_text(user_id, text)
         return await self.emulator.next_message(user_id, after=mark, timeout=timeout)
 
     async def replies(
-        self, user_id: int, count: int, *, after: int, timeout: float = 5.0
+        self, user_id: int, count: int, *, after: int, timeout: float = WAIT
     ) -> list[BotMessage]:
         """Wait until ``count`` new bot messages arrived after message id ``after``."""
 
@@ -240,7 +245,7 @@ class Harness:
         """Press a button by label; wait for the answer and ``expect`` new messages."""
         mark = self.emulator.mark(user_id)
         query_id = self.emulator.press(user_id, label)
-        await self.emulator.wait_callback_answered(query_id)
+        await self.emulator.wait_callback_answered(query_id, timeout=WAIT)
         await self.settled()  # the button is answered first, the rest follows
         if expect == 0:
             return []
