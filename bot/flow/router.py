@@ -26,6 +26,7 @@ from bot.flow.exchange import Exchange
 from bot.flow.flood import FloodGuard
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
+from bot.flow.undelivered import deliver
 from bot.storage import conversations, crud
 from bot.storage.models import Conversation
 from bot.ui import callbacks
@@ -123,7 +124,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
                 exchange.outbox.clear()
                 exchange.toast_text = exchange.t("fallback.stale_button")
         # state first, then what the person sees: a crash in between loses no answer
-        await exchange.deliver()
+        await deliver(exchange)  # a send that fails shows the step again on the next update
 
     async def _live_conversation(self, exchange: Exchange) -> Conversation | None:
         conversation = await conversations.get_conversation(
@@ -159,6 +160,8 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             return
         if exchange.paused:
             await self.on_paused(exchange)
+            return
+        if await self._shown_again(exchange):  # they never saw the step: words wait for it
             return
         if text is None:
             await self.on_other_message(exchange)
@@ -256,7 +259,8 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
                 or (data.state and data.state != conversation.state)
             ):
                 # a double tap, or a button from an earlier step or message
-                await self.on_stale_button(exchange)
+                if not await self._shown_again(exchange):
+                    await self.on_stale_button(exchange)
             elif exchange.paused:  # first: how are they?
                 await self.on_paused(exchange)
             else:
