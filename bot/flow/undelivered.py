@@ -41,13 +41,16 @@ async def _blocked(exchange: Exchange) -> None:
 
 
 async def _undelivered(exchange: Exchange) -> None:
+    in_flow = False
     if exchange.user.id is not None:
         async with exchange.context.services.sessions() as session:
-            await conversations.mark_undelivered(
+            in_flow = await conversations.mark_undelivered(
                 session, user_id=exchange.user.id, undelivered=True
             )
             await session.commit()
-    bot, chat_id, text = exchange.context.bot, exchange.chat_id, exchange.t("fallback.error")
+    # within a flow: any word from them shows the step again; otherwise the usual apology
+    text = exchange.t("fallback.unsent" if in_flow else "fallback.error")
+    bot, chat_id = exchange.context.bot, exchange.chat_id
     try:
         await with_retries(lambda: bot.send_message(chat_id=chat_id, text=text))
     except TelegramError as exc:  # still unreachable: the next update shows the step again

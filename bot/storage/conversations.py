@@ -74,14 +74,16 @@ async def save_conversation(
     return bool(result.rowcount)
 
 
-async def mark_undelivered(session: AsyncSession, *, user_id: int, undelivered: bool) -> None:
-    """Note whether the step's message failed to reach the person (the version stays)."""
-    await session.exec(
+async def mark_undelivered(session: AsyncSession, *, user_id: int, undelivered: bool) -> bool:
+    """Note whether the step's message failed to reach the person (the version stays);
+    False when they have no conversation."""
+    result = await session.exec(
         sa.update(Conversation)
         .where(col(Conversation.user_id) == user_id)
         .values(undelivered=undelivered)
         .execution_options(synchronize_session=False)
     )
+    return bool(result.rowcount)
 
 
 async def delete_conversation(
