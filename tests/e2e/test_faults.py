@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import time
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -12,8 +13,19 @@ from sqlmodel import col, select
 from bot.core.log_ids import log_id
 from bot.emulator import BotApiEmulator, BotMessage
 from bot.storage import crud
-from bot.storage.models import Break, BreakStatus, Delivery, DeliveryStatus, MoodRating, User
-from tests.e2e.test_checkins import set_schedule
+from bot.storage.models import (
+    Break,
+    BreakStatus,
+    Delivery,
+    DeliveryStatus,
+    MoodRating,
+    RatingTag,
+    SafetyPlan,
+    User,
+)
+from bot.storage.practice_models import GratitudeEntry, PracticeAnswer, PracticeSession
+from tests.e2e.test_checkins import pending_checkin, set_schedule
+from tests.support.driver import Driver
 from tests.support.harness import Harness, onboard
 
 USER = 11_011
@@ -190,9 +202,7 @@ async def test_blocking_mid_reply_stops_sending_without_an_error(
         query = h.emulator.press(USER, "Next")
         await h.emulator.wait_callback_answered(query)
         await h.settled()
-    sends = [
-        r for r in h.emulator.requests[before:] if r.method == "sendMessage" and r.params
-    ]
+    sends = [r for r in h.emulator.requests[before:] if r.method == "sendMessage" and r.params]
     assert len(sends) == 1 and sends[0].error_code == 403  # no retry, no apology
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
     secret = h.settings.log_secret
@@ -204,3 +214,105 @@ async def test_blocking_mid_reply_stops_sending_without_an_error(
             await session.exec(select(Delivery).where(Delivery.status == DeliveryStatus.PENDING))
         ).all()
     assert not user.active and list(pending) == []
+
+
+# ------------------------------------------------------------------ a fault in every main flow
+
+CRITIC = "You should have prepared more for that meeting"
+KIND = "You are learning, and you care a lot."
+
+
+async def _rows(h: Harness, model: type[Any]) -> list[Any]:
+    async with h.session() as session:
+        return list((await session.exec(select(model))).all())
+
+
+async def _break_kept(h: Harness) -> None:
+    (row,) = await _breaks(h)
+    assert (row.status, row.mood_before, row.mood_after) == (BreakStatus.COMPLETED, 3, 6)
+    assert (row.difficulty, row.need) == ("a hard talk", "you are doing your best")
+    assert sorted(r.kind for r in await _rows(h, MoodRating)) == ["break_after", "break_before"]
+
+
+async def _rating_kept(h: Harness, kind: str, value: int, note: str) -> None:
+    (rating,) = await _rows(h, MoodRating)
+    assert (rating.kind, rating.value, rating.note) == (kind, value, note)
+    assert [t.tag for t in await _rows(h, RatingTag)] == ["tired"]
+
+
+async def _mood_kept(h: Harness) -> None:
+    await _rating_kept(h, "quick", 8, "sunny walk")
+
+
+async def _checkin_kept(h: Harness) -> None:
+    await _rating_kept(h, "checkin", 3, "long day")
+
+
+async def _critic_kept(h: Harness) -> None:
+    (row,) = await _rows(h, PracticeSession)
+    assert (row.kind, row.status, row.mood_before, row.mood_after) == ("critic", "completed", 3, 5)
+    answers = {a.step: a.text for a in await _rows(h, PracticeAnswer)}
+    assert answers == {"says": CRITIC, "tone": "the drill sergeant", "reply": KIND}
+
+
+async def _gratitude_kept(h: Harness) -> None:
+    assert sorted(e.text for e in await _rows(h, GratitudeEntry)) == ["rest", "sun", "tea"]
+
+
+async def _plan_kept(h: Harness) -> None:
+    (plan,) = await _rows(h, SafetyPlan)
+    assert (plan.warning_signs, plan.reasons, plan.people) == ("not sleeping", "my niece", None)
+
+
+# each flow: its script ("> label" taps, anything else is sent), where the fault falls,
+# and what must be stored once it is done
+FLOWS: dict[str, tuple[list[str], int, Callable[[Harness], Awaitable[None]]]] = {
+    "break": (
+        ["/break", "> 3", "a hard talk", *["> Next"] * 3, "you are doing your best", "> 6"],
+        6,
+        _break_kept,
+    ),
+    "mood": (["/mood", "> 8", "> tired", "> Done", "sunny walk"], 1, _mood_kept),
+    "checkin": (["> 3", "> tired", "> Done", "long day"], 0, _checkin_kept),
+    "critic": (
+        ["/critic", "> 3", CRITIC, "the drill sergeant", "> Skip", KIND, "> 5"],
+        2,
+        _critic_kept,
+    ),
+    "gratitude": (["/gratitude", "tea", "sun", "rest"], 2, _gratitude_kept),
+    "safety plan": (
+        ["/safetyplan", "not sleeping", *["> Skip"] * 5, "my niece"],
+        3,
+        _plan_kept,
+    ),
+}
+FAULTS: dict[str, Fault] = {"lasting": lasting, "dropped after": PASSING["dropped after"]}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize("flow", list(FLOWS))
+async def test_a_fault_in_a_flow_loses_nothing_and_doubles_nothing(
+    harness: Harness, flow: str, fault: str
+) -> None:
+    h = harness
+    script, at, kept = FLOWS[flow]
+    driver = Driver(h)
+    await driver.settle()  # the barrier person is ready before any fault is queued
+    await onboard(h, USER)
+    if flow == "checkin":
+        await set_schedule(h, USER, [time(9, 0)])
+        due = await pending_checkin(h)
+        assert due is not None
+        h.clock.set(due.due_at)
+        await h.dispatch()
+    for index, step in enumerate(script):
+        if index == at:
+            FAULTS[fault](h.emulator)
+        mark = h.emulator.mark(USER)
+        await driver.run(USER, [step])
+        if index == at and fault == "lasting":
+            (sorry,) = await h.replies(USER, 1, after=mark)
+            assert (sorry.text or "").startswith(SORRY)
+            await driver.say(USER, "hello?")  # what someone who sees no question might send
+            assert HERE_AGAIN in (h.emulator.chat_messages(USER)[-2].text or "")
+    await kept(h)
