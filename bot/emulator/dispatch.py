@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -92,6 +93,9 @@ class RequestDispatch(FaultInjection):
                 raise ApiError(404, "Not Found")
             if problems:
                 raise ApiError(400, "Bad Request: " + "; ".join(problems))
+            slowness = self._take_slowness(canonical)
+            if slowness:  # this request's own server thread waits; others go on
+                time.sleep(slowness)
             drop = self._take_network_fault(canonical)
             if drop is not None and not drop.after_processing:
                 self._record(method, params, None, dropped=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from bot.emulator.base import EmulatorBase
 from bot.emulator.errors import ApiError
 from bot.emulator.records import JsonDict
-from bot.emulator.state import InjectedFault, NetworkFault, epoch
+from bot.emulator.state import InjectedFault, NetworkFault, SlowFault, epoch
 
 
 class FaultInjection(EmulatorBase):
@@ -38,6 +38,12 @@ class FaultInjection(EmulatorBase):
         """
         with self._cond:
             self._network_faults.append(NetworkFault(method, after_processing, times))
+
+    def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds`` (the call
+        then takes effect, as Telegram's do after the client has given up waiting)."""
+        with self._cond:
+            self._slow_faults.append(SlowFault(method, seconds, times))
 
     def block_user(self, user_id: int) -> JsonDict:
         """The user blocks the bot: sends to their chat fail with 403; returns the update."""
@@ -74,6 +80,15 @@ class FaultInjection(EmulatorBase):
                     fault.remaining -= 1
                     return fault
         return None
+
+    def _take_slowness(self, method: str) -> float:
+        """How long this call of ``method`` waits before it is handled (``slow_next``)."""
+        with self._cond:
+            for fault in self._slow_faults:
+                if fault.method == method and fault.remaining > 0:
+                    fault.remaining -= 1
+                    return fault.seconds
+        return 0.0
 
     def _raise_injected_fault(self, method: str, params: Mapping[str, object]) -> None:
         """Raise the error ``fail_next`` queued for this call, if any."""

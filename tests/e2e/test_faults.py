@@ -45,6 +45,8 @@ PASSING: dict[str, Fault] = {
     ),
     "dropped before": lambda e: e.network_fail_next("sendMessage"),
     "dropped after": lambda e: e.network_fail_next("sendMessage", after_processing=True),
+    # longer than the bot waits for an answer (5 s): it tries again, and the first arrives late
+    "timed out": lambda e: e.slow_next("sendMessage", 6.0),
     # three 429s: the rate limiter's two retries and one more
     "429 beyond the limiter": lambda e: e.fail_next(
         "sendMessage",
@@ -116,7 +118,8 @@ async def test_a_passing_fault_is_met_by_trying_again(harness: Harness, fault: s
     mark = h.emulator.mark(USER)
     query = h.emulator.press(USER, "Next")
     await h.emulator.wait_callback_answered(query)
-    (step2, *copies) = await h.replies(USER, 1, after=mark, timeout=10.0)
+    late = 2 if fault == "timed out" else 1  # the slow copy arrives after the retried one
+    (step2, *_copies) = await h.replies(USER, late, after=mark, timeout=10.0)
     await h.settled(timeout=10.0)
     assert "not alone" in step2.text and "Next →" in labels(step2)
     assert all(SORRY not in (m.text or "") for m in h.emulator.chat_messages(USER))
