@@ -45,6 +45,13 @@ class FaultInjection(EmulatorBase):
         with self._cond:
             self._slow_faults.append(SlowFault(method, seconds, times))
 
+    def clear_faults(self) -> None:
+        """Forget every fault still queued."""
+        with self._cond:
+            self._faults.clear()
+            self._network_faults.clear()
+            self._slow_faults.clear()
+
     def block_user(self, user_id: int) -> JsonDict:
         """The user blocks the bot: sends to their chat fail with 403; returns the update."""
         return self._set_blocked(user_id, blocked=True)
