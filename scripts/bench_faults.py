@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -53,9 +54,11 @@ from tests.support.harness import FakeClock, Harness, make_settings, onboard  # 
 from tests.support.postgres import create_database, drop_database  # noqa: E402
 
 WAIT = 8.0  # seconds a person waits for an answer before trying something else
+POLL = 0.25  # how often a waiting person looks at the chat
 NOT_AN_ANSWER = ("Something went wrong", "Here's where we were")
 SAVED_ANYWAY = t("fallback.error")  # the apology when a flow's last message fails
 Probe = Callable[[list[BotMessage], list[BotMessage]], bool]
+T = TypeVar("T")
 
 
 def button(label: str) -> Probe:
@@ -211,6 +214,19 @@ async def act(h: Harness, uid: int, action: str) -> bool:
     return True
 
 
+async def poll(check: Callable[[], T | None], timeout: float) -> T | None:
+    """``check()`` every ``POLL`` seconds until it gives something or ``timeout`` passes.
+
+    Polled rather than woken by the emulator: with many people waiting, waking every one of
+    them on every Bot API call would starve the bot, which runs in this same event loop."""
+    deadline = clock.monotonic() + timeout
+    while True:
+        found = check()
+        if found is not None or clock.monotonic() >= deadline:
+            return found
+        await asyncio.sleep(POLL)
+
+
 async def answered(h: Harness, uid: int, mark: int, probe: Probe) -> bool:
     """Whether the person sees the answer ``probe`` looks for within ``WAIT`` seconds."""
 
@@ -223,11 +239,7 @@ async def answered(h: Harness, uid: int, mark: int, probe: Probe) -> bool:
         ]
         return True if probe(new, every) else None
 
-    try:
-        await h.emulator.wait_for(seen, timeout=WAIT)
-    except TimeoutError:
-        return False
-    return True
+    return await poll(seen, WAIT) is not None
 
 
 async def run_flow(h: Harness, person: Person, flow: str, kind: str, rate: float) -> None:
@@ -295,10 +307,7 @@ async def where_now(h: Harness, uid: int, mark: int, steps: list[tuple[str, Prob
         matches = [i for i, (_action, probe) in enumerate(steps) if probe(new, new)]
         return max(matches) if matches else None
 
-    try:
-        return await h.emulator.wait_for(latest, timeout=WAIT)
-    except TimeoutError:
-        return None
+    return await poll(latest, WAIT)
 
 
 async def run_person(h: Harness, person: Person, kind: str, rate: float) -> None:
