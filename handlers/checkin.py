@@ -105,23 +105,15 @@ async def done(exchange: Exchange) -> str:
         await _offer_next_step(exchange, rating)
         return UNCHANGED
     exchange.ref = rating.id
-    await _ask_note(exchange)
+    await resend(exchange, CheckinState.NOTE)
     return CheckinState.NOTE
 
 
-async def _ask_note(exchange: Exchange) -> None:
+async def resend(exchange: Exchange, _state: str) -> None:
+    """Ask for the note (the one step of a check-in answer) again, with its button."""
     await exchange.say(
         exchange.t("checkin.ask_note"),
         keyboards.skip_or_stop(Prefix.CHECKIN, exchange.ref, exchange.language, stop=False),
-    )
-
-
-async def resend(exchange: Exchange, _state: str) -> None:
-    """The feelings again, as they are ticked (their "Done" goes on to the note)."""
-    chosen = await crud.get_tags(exchange.session, rating_id=exchange.ref)
-    await exchange.say(
-        exchange.t("checkin.ask_tags"),
-        keyboards.feeling_tags(exchange.ref, chosen, exchange.language),
     )
 
 

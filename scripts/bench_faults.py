@@ -15,11 +15,12 @@ is queued for one of the calls the action makes (a message, a button answer, an 
 500 or 502 (one to three times: three outlast the bot's retries), a slow answer (past the
 bot's 5 s timeout: it takes effect late), a connection dropped before or after the call
 takes effect, a 429 (one, three or nine times: nine outlast every retry). A person who sees
-nothing (within 8 s) carries on as people do: taps the same button again, or sends the same
-words again; then sends "hello?"; then sends the flow's command again, which counts them as
-stuck (the flow starts over). Printed per kind of fault: entries the people completed, the
-entries stored, duplicates and losses, words stored in the wrong place, people stuck, and
-the Bot API calls that were invalid (spec violations, and buttons answered twice).
+nothing (within ``--patience`` seconds, 8 by default) carries on as people do: taps the
+same button again, or sends the same words again; then sends "hello?"; then sends the
+flow's command again, which counts them as stuck (the flow starts over). Printed per kind
+of fault: entries the people completed, the entries stored (and, of those, stored for a
+flow the person gave up on), duplicates and losses, words stored in the wrong place, people
+stuck, and the Bot API calls that were invalid (spec violations, buttons answered twice).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from tests.support.botapi import BotApiSpec  # noqa: E402
 from tests.support.harness import FakeClock, Harness, make_settings, onboard  # noqa: E402
 from tests.support.postgres import create_database, drop_database  # noqa: E402
 
-WAIT = 8.0  # seconds a person waits for an answer before trying something else
+WAIT = 8.0  # seconds a person waits for an answer before trying something else (--patience)
 POLL = 0.25  # how often a waiting person looks at the chat
 NOT_AN_ANSWER = ("Something went wrong", "Here's where we were")
 SAVED_ANYWAY = t("fallback.error")  # the apology when a flow's last message fails
@@ -364,6 +365,7 @@ class Figures:
 
     made: int = 0
     stored: int = 0
+    unconfirmed: int = 0
     duplicates: int = 0
     lost: int = 0
     wrong: int = 0
@@ -399,7 +401,10 @@ async def campaign(h: Harness, kind: str, people: int, base: int, rate: float) -
             made, kept = person.made[flow], found[flow]
             figures.made += made
             figures.stored += kept
-            figures.duplicates += max(0, kept - made)
+            if made:
+                figures.duplicates += max(0, kept - made)
+            else:
+                figures.unconfirmed += kept  # stored, but the person gave up before the end
             figures.lost += max(0, made - kept)
         extra = found["gratitude entries"] - 3 * person.made["gratitude"]
         figures.duplicates += max(0, extra)  # a thing noted twice
@@ -419,6 +424,7 @@ async def campaign(h: Harness, kind: str, people: int, base: int, rate: float) -
 ROWS = (
     ("entries made", "made"),
     ("entries stored", "stored"),
+    ("… of flows the person gave up on", "unconfirmed"),
     ("duplicates", "duplicates"),
     ("lost", "lost"),
     ("words in the wrong place", "wrong"),
@@ -443,8 +449,8 @@ def report(results: dict[str, Figures], people: int, database: str) -> None:
 
 async def main(args: argparse.Namespace) -> None:
     """Run every kind of fault on one bot and one database, then print the table."""
-    global VERBOSE
-    VERBOSE = args.verbose
+    global VERBOSE, WAIT
+    VERBOSE, WAIT = args.verbose, args.patience
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger().addHandler(ERRORS)
     url = args.database_url
@@ -480,6 +486,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--kinds", nargs="+", default=list(KINDS), choices=KINDS)
     parser.add_argument("--database-url", help="a PostgreSQL server (a throwaway database)")
     parser.add_argument("--verbose", action="store_true", help="show what stuck people saw")
+    parser.add_argument(
+        "--patience", type=float, default=WAIT, help="seconds a person waits before a nudge"
+    )
     return parser.parse_args()
 
 

@@ -276,7 +276,7 @@ FLOWS: dict[str, tuple[list[str], int, Callable[[Harness], Awaitable[None]]]] = 
         _break_kept,
     ),
     "mood": (["/mood", "> 8", "> tired", "> Done", "sunny walk"], 1, _mood_kept),
-    "checkin": (["> 3", "> tired", "> Done", "long day"], 0, _checkin_kept),
+    "checkin": (["> 3", "> tired", "> Done", "long day"], 2, _checkin_kept),
     "critic": (
         ["/critic", "> 3", CRITIC, "the drill sergeant", "> Skip", KIND, "> 5"],
         2,
