@@ -12,6 +12,7 @@ from functools import partial
 from typing import cast
 
 from telegram import BotCommand, Update
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -31,6 +32,7 @@ from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
 from bot.flow import DangerFn, Exchange, FlowRouter, FlowSpec
+from bot.flow.faults import answer_button, with_retries
 from bot.flow.ordering import PerPersonOrder
 from bot.flow.spec import UnstoredDangerFn
 from bot.jobs import schedule_jobs
@@ -162,26 +164,25 @@ async def on_error(update: object, context: BotContext) -> None:
         log.error("error outside an update", exc_info=context.error)
         return
     person = update.effective_user.id if update.effective_user else None
+    who = "?" if person is None else log_id(person, context.services.settings.log_secret)
+    if isinstance(context.error, Forbidden):  # they blocked the bot: nothing more to send
+        log.info("person %s cannot be written to (update %d)", who, update.update_id)
+        return
     log.error(
-        "error while handling update %d (person %s)",
-        update.update_id,
-        "?" if person is None else log_id(person, context.services.settings.log_secret),
-        exc_info=context.error,
+        "error while handling update %d (person %s)", update.update_id, who, exc_info=context.error
     )
     language = update.effective_user.language_code if update.effective_user else None
     if update.callback_query is not None:  # never leave a button spinning
-        try:
-            await update.callback_query.answer()
-        except Exception:  # answered already (buttons are answered first), or too old
-            log.debug("the button was answered already")
+        await answer_button(update.callback_query, None)
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return
     try:
-        chat = update.effective_chat
-        if chat is not None and chat.type == "private":
-            # the database away for longer than an update waits: say plainly it was not saved
-            unsaved = context.error is not None and database_unavailable(context.error)
-            key = "fallback.not_saved" if unsaved else "fallback.error"
-            await context.bot.send_message(chat.id, t(key, language))
-    except Exception:  # the failure may be the connection itself
+        # the database away for longer than an update waits: say plainly it was not saved
+        unsaved = context.error is not None and database_unavailable(context.error)
+        text = t("fallback.not_saved" if unsaved else "fallback.error", language)
+        await with_retries(lambda: context.bot.send_message(chat.id, text))
+    except TelegramError:  # the failure may be the connection itself
         log.warning("could not tell the user about the error")
 
 

@@ -104,12 +104,17 @@ async def done(exchange: Exchange) -> str:
         await exchange.say(exchange.t("checkin.thanks", variant=rating.id))
         await _offer_next_step(exchange, rating)
         return UNCHANGED
+    exchange.ref = rating.id
+    await resend(exchange, CheckinState.NOTE)
+    return CheckinState.NOTE
+
+
+async def resend(exchange: Exchange, _state: str) -> None:
+    """Ask for the note (the one step of a check-in answer) again, with its button."""
     await exchange.say(
         exchange.t("checkin.ask_note"),
-        keyboards.skip_or_stop(Prefix.CHECKIN, rating.id, exchange.language, stop=False),
+        keyboards.skip_or_stop(Prefix.CHECKIN, exchange.ref, exchange.language, stop=False),
     )
-    exchange.ref = rating.id
-    return CheckinState.NOTE
 
 
 async def note(exchange: Exchange) -> str:
@@ -207,4 +212,5 @@ def build_flow() -> FlowSpec:
         buttons={"rate": rate, "snooze": snooze, "notnow": not_now, "tag": tag, "done": done},
         steps={CheckinState.NOTE: Step(buttons={"skip": skip_note}, on_text=note)},
         record=MoodRating,  # the check-in's rating, which the note goes with
+        resend=resend,
     )

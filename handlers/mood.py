@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from telegram import InlineKeyboardMarkup
+
 from bot.core.choices import FEELING_TAGS
 from bot.flow import FINISHED, UNCHANGED, Exchange, FlowSpec, Step
 from bot.storage import crud
@@ -22,6 +24,13 @@ class MoodState(StrEnum):
     NOTE = "note"
 
 
+def _ask(exchange: Exchange, intro: str = "") -> tuple[str, InlineKeyboardMarkup]:
+    return (
+        intro + exchange.t("mood.ask", scale=exchange.t("mood.scale")),
+        keyboards.mood_scale(Prefix.MOOD, "rate", 0, exchange.language, skip=False),
+    )
+
+
 async def ask_mood(exchange: Exchange) -> str:
     """/mood (or the menu button): ask for a rating; "/mood 6 tired" saves at once."""
     note = " ".join(exchange.args[1:]) or None
@@ -37,10 +46,7 @@ async def ask_mood(exchange: Exchange) -> str:
     if exchange.hold_note:
         said.append(exchange.t("mood.words_kept"))
     intro = " ".join(said) + "\n\n" if said else ""
-    await exchange.say(
-        intro + exchange.t("mood.ask", scale=exchange.t("mood.scale")),
-        keyboards.mood_scale(Prefix.MOOD, "rate", 0, exchange.language, skip=False),
-    )
+    await exchange.say(*_ask(exchange, intro))
     return MoodState.RATING
 
 
@@ -90,10 +96,7 @@ async def tags_done(exchange: Exchange) -> str:
     await exchange.close_buttons(
         exchange.t("checkin.tags_chosen", tags=names) if names else exchange.t("checkin.no_tags")
     )
-    await exchange.say(
-        exchange.t("mood.ask_note"),
-        keyboards.skip_or_stop(Prefix.MOOD, exchange.ref, exchange.language, stop=False),
-    )
+    await _ask_note(exchange)
     return MoodState.NOTE
 
 
@@ -151,6 +154,27 @@ async def _offer_next_step(exchange: Exchange, value: int, rating_id: int | None
     )
 
 
+async def resend(exchange: Exchange, state: str) -> None:
+    """Show a step of the rating again with its buttons."""
+    if state == MoodState.RATING:
+        await exchange.say(*_ask(exchange))
+    elif state == MoodState.TAGS:
+        chosen = await crud.get_tags(exchange.session, rating_id=exchange.ref)
+        await exchange.say(
+            exchange.t("checkin.ask_tags"),
+            keyboards.feeling_tags(exchange.ref, chosen, exchange.language, Prefix.MOOD),
+        )
+    else:
+        await _ask_note(exchange)
+
+
+async def _ask_note(exchange: Exchange) -> None:
+    await exchange.say(
+        exchange.t("mood.ask_note"),
+        keyboards.skip_or_stop(Prefix.MOOD, exchange.ref, exchange.language, stop=False),
+    )
+
+
 def build_flow() -> FlowSpec:
     """The quick-rating conversation."""
     return FlowSpec(
@@ -166,4 +190,5 @@ def build_flow() -> FlowSpec:
             MoodState.NOTE: Step(buttons={"skip": skip_note}, on_text=note),
         },
         record=MoodRating,  # the rating just given, once there is one
+        resend=resend,
     )

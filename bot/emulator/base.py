@@ -15,7 +15,7 @@ from bot.emulator.decoding import ParamTypes
 from bot.emulator.errors import ApiError
 from bot.emulator.records import JsonDict, Listener, RecordedRequest
 from bot.emulator.server import DEFAULT_LISTEN_BACKLOG, EmulatorHTTPServer
-from bot.emulator.state import Chat, InjectedFault, NetworkFault, StoredFile
+from bot.emulator.state import Chat, InjectedFault, NetworkFault, SlowFault, StoredFile
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -146,6 +146,7 @@ class EmulatorBase:
         self._faults: list[InjectedFault] = []
         self._network_faults: list[NetworkFault] = []
         self._delays: dict[str, float] = {}  # method -> seconds each call waits before it acts
+        self._slow_faults: list[SlowFault] = []
         self.webhook_url = ""  # set: updates are posted there instead of polled
         self.webhook_secret: str | None = None
         self.webhook_posts = 0  # answered 2xx

@@ -93,14 +93,14 @@ class RequestDispatch(FaultInjection):
                 raise ApiError(404, "Not Found")
             if problems:
                 raise ApiError(400, "Bad Request: " + "; ".join(problems))
+            slowness = self._take_slowness(canonical)
+            if slowness:  # this request's own server thread waits; others go on
+                time.sleep(slowness)
             drop = self._take_network_fault(canonical)
             if drop is not None and not drop.after_processing:
                 self._record(method, params, None, dropped=True)
                 return None
             self._raise_injected_fault(canonical, params)
-            delay = self._delay_of(canonical)
-            if delay:  # this server thread only: other calls are answered meanwhile
-                time.sleep(delay)
             handler = cast(_MethodHandler, getattr(self, f"_api_{canonical}"))
             result = handler(params, events)
             status, payload = 200, {"ok": True, "result": result}

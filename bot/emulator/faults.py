@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from bot.emulator.base import EmulatorBase
 from bot.emulator.errors import ApiError
 from bot.emulator.records import JsonDict
-from bot.emulator.state import InjectedFault, NetworkFault, epoch
+from bot.emulator.state import InjectedFault, NetworkFault, SlowFault, epoch
 
 
 class FaultInjection(EmulatorBase):
@@ -48,9 +48,18 @@ class FaultInjection(EmulatorBase):
             else:
                 self._delays.pop(method, None)
 
-    def _delay_of(self, method: str) -> float:
+    def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds`` (the call
+        then takes effect, as Telegram's do after the client has given up waiting)."""
         with self._cond:
-            return self._delays.get(method, 0.0)
+            self._slow_faults.append(SlowFault(method, seconds, times))
+
+    def clear_faults(self) -> None:
+        """Forget every fault still queued."""
+        with self._cond:
+            self._faults.clear()
+            self._network_faults.clear()
+            self._slow_faults.clear()
 
     def block_user(self, user_id: int) -> JsonDict:
         """The user blocks the bot: sends to their chat fail with 403; returns the update."""
@@ -87,6 +96,16 @@ class FaultInjection(EmulatorBase):
                     fault.remaining -= 1
                     return fault
         return None
+
+    def _take_slowness(self, method: str) -> float:
+        """How long this call of ``method`` waits before it is handled (``slow_next``, else
+        ``slow_down``)."""
+        with self._cond:
+            for fault in self._slow_faults:
+                if fault.method == method and fault.remaining > 0:
+                    fault.remaining -= 1
+                    return fault.seconds
+            return self._delays.get(method, 0.0)
 
     def _raise_injected_fault(self, method: str, params: Mapping[str, object]) -> None:
         """Raise the error ``fail_next`` queued for this call, if any."""

@@ -22,6 +22,15 @@ class InjectedFault:
 
 
 @dataclass
+class SlowFault:
+    """A slow answer ``slow_next`` queued: the call waits ``seconds``, then takes effect."""
+
+    method: str
+    seconds: float
+    remaining: int
+
+
+@dataclass
 class NetworkFault:
     """A dropped connection ``network_fail_next`` queued for the next calls of a method."""
 

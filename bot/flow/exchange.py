@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.flow.faults import Outcome, answer_button, send_in_order
 from bot.storage import sources
 from bot.storage.models import Conversation, User
 from bot.ui import callbacks
@@ -241,16 +242,13 @@ class Exchange:
 
         self.outbox.append(edit)
 
-    async def deliver(self) -> None:
-        """Answer the pressed button first (it stops spinning), then send what was queued."""
+    async def deliver(self) -> Outcome:
+        """Answer the pressed button first (it stops spinning), then send what was queued,
+        each call tried again after a passing fault; how it went."""
         query = self.update.callback_query
         if query is not None:
-            try:
-                await query.answer(text=self.toast_text)
-            except BadRequest as exc:  # too old to answer: what follows is still worth sending
-                log.info("could not answer a button: %s", exc.message)
+            await answer_button(query, self.toast_text)
         try:
-            for action in self.outbox:
-                await action()
+            return await send_in_order(self.outbox)
         finally:
             self.outbox.clear()

@@ -29,6 +29,7 @@ from bot.flow.flood import FloodGuard
 from bot.flow.patience import AnsweredWithoutDatabase, not_saved, one_moment_or_help, patiently
 from bot.flow.spec import ConversationMoved, DangerFn, FlowSpec, StepFn, UnstoredDangerFn
 from bot.flow.steps import StepRunner
+from bot.flow.undelivered import deliver
 from bot.storage import conversations, crud, sources
 from bot.storage.models import Conversation
 from bot.ui import callbacks
@@ -104,7 +105,7 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             await not_saved(update, context)
             return
         # state first, then what the person sees: a crash in between loses no answer
-        await exchange.deliver()
+        await deliver(exchange)  # a send that fails shows the step again on the next update
 
     async def _stored(self, update: Update, context: BotContext, now: datetime) -> Exchange:
         """Everything this update reads and changes, in one committed transaction."""
@@ -176,6 +177,8 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             return
         if exchange.paused:
             await self.on_paused(exchange)
+            return
+        if await self._shown_again(exchange):  # they never saw the step: words wait for it
             return
         if text is None:
             await self.on_other_message(exchange)
@@ -283,7 +286,8 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
                 or (data.state and data.state != conversation.state)
             ):
                 # a double tap, or a button from an earlier step or message
-                await self.on_stale_button(exchange)
+                if not await self._shown_again(exchange):
+                    await self.on_stale_button(exchange)
             elif exchange.paused:  # first: how are they?
                 await self.on_paused(exchange)
             else:

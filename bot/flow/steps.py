@@ -49,6 +49,19 @@ class StepRunner:
         await flow.resend(exchange, conversation.state)
         stamp(exchange, flow, conversation.state, queued)
 
+    async def _shown_again(self, exchange: Exchange) -> bool:
+        """If the step's message never reached the person, show it again now (True)."""
+        conversation = exchange.conversation
+        step = self._step(conversation)
+        if conversation is None or step is None or not conversation.undelivered:
+            return False
+        await exchange.close_buttons()  # a tapped message from before: its buttons go
+        await conversations.mark_undelivered(
+            exchange.session, user_id=exchange.user_id, undelivered=False
+        )
+        await self._show_step_again(exchange, conversation, step)
+        return True
+
     async def _unpause(self, exchange: Exchange) -> None:
         conversation = exchange.conversation
         assert conversation is not None

@@ -112,11 +112,24 @@ async def save_conversation(
             ref=ref,
             paused_by=None,  # a step that moves on is not paused
             held_note=held_note,
+            undelivered=False,  # its step is about to be sent
             version=Conversation.version + 1,
             updated_at=now,
             expires_at=expires_at,
         )
         # the database decides; objects in memory must not be "evaluated" into a new version
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+async def mark_undelivered(session: AsyncSession, *, user_id: int, undelivered: bool) -> bool:
+    """Note whether the step's message failed to reach the person (the version stays);
+    False when they have no conversation."""
+    result = await session.exec(
+        sa.update(Conversation)
+        .where(col(Conversation.user_id) == user_id)
+        .values(undelivered=undelivered)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)

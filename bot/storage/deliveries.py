@@ -83,6 +83,17 @@ async def drop_pending(session: AsyncSession, *, user_id: int) -> None:
     )
 
 
+async def deactivate_user(session: AsyncSession, *, user_id: int) -> None:
+    """The person blocked the bot: nothing more is sent to them until they come back."""
+    await session.exec(
+        sa.update(User)
+        .where(col(User.id) == user_id)
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    )
+    await drop_pending(session, user_id=user_id)
+
+
 async def pending_delivery(session: AsyncSession, *, user_id: int, kind: str) -> Delivery | None:
     result = await session.exec(
         select(Delivery)

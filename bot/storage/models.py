@@ -144,6 +144,11 @@ class Conversation(SQLModel, table=True):
         ondelete="SET NULL",
         description="the screen hit that paused this flow until the person says how they are",
     )
+    undelivered: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": sa.false()},
+        description="the step's message could not be sent: show it again on the next update",
+    )
 
 
 class DeliveryKind(StrEnum):

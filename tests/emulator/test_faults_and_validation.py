@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.emulator import BotApiEmulator
 from tests.emulator.support import OTHER, USER, yes_no
@@ -61,6 +61,16 @@ async def test_dropped_connection_is_a_network_error(emu: BotApiEmulator, bot: B
         await bot.send_message(USER, "sent but unanswered")
     assert [m.text for m in emu.chat_messages(USER)] == ["works again", "sent but unanswered"]
     assert emu.requests[-1].response_ok is False
+
+
+async def test_a_slow_answer_times_out_and_still_takes_effect(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    emu.slow_next("sendMessage", 0.5)
+    with pytest.raises(TimedOut):
+        await bot.send_message(USER, "late", read_timeout=0.1)
+    await emu.wait_for(lambda: emu.chat_messages(USER) or None, timeout=2.0)
+    assert [m.text for m in emu.chat_messages(USER)] == ["late"]
 
 
 # --------------------------------------------------------------------------- validation
