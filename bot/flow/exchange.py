@@ -127,6 +127,8 @@ class Exchange:
                 try:
                     edited = await pressed.edit_text(text[:MAX_TEXT], reply_markup=held.markup)
                 except BadRequest as exc:  # deleted meanwhile, or no longer editable
+                    if "not modified" in exc.message.lower():
+                        return pressed  # an earlier try arrived, only its answer was lost
                     log.info("could not show a step in place: %s", exc.message)
                 else:
                     if isinstance(edited, Message):

@@ -31,6 +31,7 @@ from tests.support.harness import Harness, onboard
 USER = 11_011
 SORRY = "Something went wrong"
 HERE_AGAIN = "Here's where we were"
+NEED = "need to hear"
 BLOCKED = "Forbidden: bot was blocked by the user"
 
 Fault = Callable[[BotApiEmulator], None]
@@ -84,8 +85,10 @@ async def _breaks(h: Harness) -> list[Break]:
         return list((await session.exec(select(Break).order_by(col(Break.id)))).all())
 
 
-async def _to_first_practice_step(h: Harness) -> BotMessage:
-    """Onboarded, /break, a rating and the difficulty: the question for it is returned."""
+async def _to_kindness_step(h: Harness) -> BotMessage:
+    """Onboarded, /break, a rating, the difficulty and steps 1 and 2 (each moved on in place):
+    at step 3, whose Next sends the question of what they need to hear. Returns the
+    difficulty question."""
     await onboard(h, USER)
     mark = h.emulator.mark(USER)
     h.emulator.send_text(USER, "/break")
@@ -95,6 +98,9 @@ async def _to_first_practice_step(h: Harness) -> BotMessage:
     h.emulator.send_text(USER, "A hard talk with my manager")
     _thanks, step1 = await h.replies(USER, 2, after=mark)
     assert "Next →" in labels(step1)
+    await h.tap_in_place(USER, "Next")
+    step3 = await h.tap_in_place(USER, "Next")
+    assert "Kindness" in step3.text and "Next →" in labels(step3)
     return ask
 
 
@@ -113,7 +119,7 @@ async def _finish_break(h: Harness, *, nexts: int) -> None:
 @pytest.mark.parametrize("fault", list(PASSING))
 async def test_a_passing_fault_is_met_by_trying_again(harness: Harness, fault: str) -> None:
     h = harness
-    await _to_first_practice_step(h)
+    await _to_kindness_step(h)
     PASSING[fault](h.emulator)
     mark = h.emulator.mark(USER)
     query = h.emulator.press(USER, "Next")
@@ -121,17 +127,17 @@ async def test_a_passing_fault_is_met_by_trying_again(harness: Harness, fault: s
     late = 2 if fault == "timed out" else 1  # the slow copy arrives after the retried one
     (step2, *_copies) = await h.replies(USER, late, after=mark, timeout=10.0)
     await h.settled(timeout=10.0)
-    assert "not alone" in step2.text and "Next →" in labels(step2)
+    assert NEED in step2.text and "Skip" in labels(step2)
     assert all(SORRY not in (m.text or "") for m in h.emulator.chat_messages(USER))
     assert answers_to(h, query) == 1
-    await _finish_break(h, nexts=2)
+    await _finish_break(h, nexts=0)
 
 
 async def test_a_lasting_fault_says_sorry_and_the_next_word_shows_the_step(
     harness: Harness,
 ) -> None:
     h = harness
-    await _to_first_practice_step(h)
+    await _to_kindness_step(h)
     lasting(h.emulator)
     mark = h.emulator.mark(USER)
     query = h.emulator.press(USER, "Next")
@@ -144,13 +150,13 @@ async def test_a_lasting_fault_says_sorry_and_the_next_word_shows_the_step(
     h.emulator.send_text(USER, "hello?")
     again, step2 = await h.replies(USER, 2, after=mark)
     assert HERE_AGAIN in again.text
-    assert "not alone" in step2.text and "Next →" in labels(step2)
-    await _finish_break(h, nexts=2)
+    assert NEED in step2.text and "Skip" in labels(step2)
+    await _finish_break(h, nexts=0)
 
 
 async def test_a_tap_on_an_older_button_shows_the_step_that_failed(harness: Harness) -> None:
     h = harness
-    ask = await _to_first_practice_step(h)
+    ask = await _to_kindness_step(h)
     lasting(h.emulator)
     await h.tap(USER, "Next")  # the apology only
     # the difficulty question still has its buttons: a tap there shows where they are
@@ -158,10 +164,10 @@ async def test_a_tap_on_an_older_button_shows_the_step_that_failed(harness: Harn
     query = h.emulator.press_button(USER, ask.message_id, dict(ask.buttons())["Skip"])
     await h.emulator.wait_callback_answered(query)
     again, step2 = await h.replies(USER, 2, after=mark)
-    assert HERE_AGAIN in (again.text or "") and "not alone" in (step2.text or "")
+    assert HERE_AGAIN in (again.text or "") and NEED in (step2.text or "")
     (old,) = [m for m in h.emulator.chat_messages(USER) if m.message_id == ask.message_id]
     assert old.buttons() == []  # the tapped message's buttons are taken away
-    await _finish_break(h, nexts=2)
+    await _finish_break(h, nexts=0)
 
 
 async def test_a_step_that_fails_is_answered_once_and_the_person_told(
@@ -197,7 +203,7 @@ async def test_blocking_mid_reply_stops_sending_without_an_error(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     h = harness
-    await _to_first_practice_step(h)
+    await _to_kindness_step(h)
     await set_schedule(h, USER, [time(9, 0)])
     h.emulator.fail_next("sendMessage", chat_id=USER, error_code=403, description=BLOCKED, times=9)
     before = len(h.emulator.requests)
@@ -319,3 +325,25 @@ async def test_a_fault_in_a_flow_loses_nothing_and_doubles_nothing(
             await driver.say(USER, "hello?")  # what someone who sees no question might send
             assert HERE_AGAIN in (h.emulator.chat_messages(USER)[-2].text or "")
     await kept(h)
+
+
+async def test_a_step_shown_in_place_whose_answer_was_lost_is_not_shown_twice(
+    harness: Harness,
+) -> None:
+    h = harness
+    await onboard(h, USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/break")
+    await h.replies(USER, 2, after=mark)
+    await h.tap(USER, "3")
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "A hard talk with my manager")
+    await h.replies(USER, 2, after=mark)
+    # Next edits step 1 into step 2; the edit arrives but its answer is lost, so it is tried again
+    h.emulator.network_fail_next("editMessageText", after_processing=True)
+    step2 = await h.tap_in_place(USER, "Next")
+    assert "not alone" in step2.text and "Next →" in labels(step2)
+    assert [m for m in h.emulator.chat_messages(USER) if "not alone" in (m.text or "")] == [step2]
+    assert all(SORRY not in (m.text or "") for m in h.emulator.chat_messages(USER))
+    await h.tap_in_place(USER, "Next")  # step 3
+    await _finish_break(h, nexts=1)
