@@ -418,46 +418,69 @@ def report(args: argparse.Namespace, runs: list[dict[str, Any]]) -> None:
     """Print each run and the comparison."""
     mode = "send budget on (rate limiting, flood control 30/s)" if args.budget else "budget off"
     print(f"\n== {args.people:,} people due in one minute, PostgreSQL, {mode} ==")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, dispatch every {args.interval} s")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, dispatch every {args.interval} s"
+    )
     rows = []
     for r in runs:
         n, base = r["instances"], r["baseline"]
         base_rate = base["people"] / base["elapsed_s"]
         db = r["db"]
-        print(f"\n-- {n} instance{'s' if n > 1 else ''} (load {r['load_before']:.1f} -> "
-              f"{r['load_after']:.1f}); seeding {r['seeded']['insert']:.1f} s")
+        print(
+            f"\n-- {n} instance{'s' if n > 1 else ''} (load {r['load_before']:.1f} -> "
+            f"{r['load_after']:.1f}); seeding {r['seeded']['insert']:.1f} s"
+        )
         for i, p in enumerate(r["processes"], 1):
-            print(f"  instance-{i}: start-up {p['startup_s']:.2f} s, CPU after due "
-                  f"{p['cpu_s']:.1f} s, peak RSS {p['max_rss'] / 2**20:.0f} MiB")
+            print(
+                f"  instance-{i}: start-up {p['startup_s']:.2f} s, CPU after due "
+                f"{p['cpu_s']:.1f} s, peak RSS {p['max_rss'] / 2**20:.0f} MiB"
+            )
             if p["batches"]:
-                phases = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(p["phases"].items(), key=lambda kv: -kv[1]))
+                phases = ", ".join(
+                    f"{k} {v:.1f} s" for k, v in sorted(p["phases"].items(), key=lambda kv: -kv[1])
+                )
                 print(f"    {p['batches']} batches, {p['statements']:,} SQL statements; {phases}")
         print(f"  claimed by: {db['claimed_by']}")
         if not r["ok"]:
             print("  no prompt handed over")
             continue
-        print(f"  due -> first prompt {r['first_s']:.2f} s, -> last {r['last_s']:.1f} s: "
-              f"{r['ok']:,} prompts, {r['per_second']:,.1f}/s; sustained after "
-              f"{SUSTAINED_FROM:.0f} s {r['sustained']:,.1f}/s; busiest second {r['busiest_second']}")
-        print(f"  429 answers {r['refused_429']}"
-              + (f" (first at {r['first_429_s']:.1f} s)" if r["first_429_s"] is not None else ""))
+        print(
+            f"  due -> first prompt {r['first_s']:.2f} s, -> last {r['last_s']:.1f} s: "
+            f"{r['ok']:,} prompts, {r['per_second']:,.1f}/s; sustained after "
+            f"{SUSTAINED_FROM:.0f} s {r['sustained']:,.1f}/s; busiest second {r['busiest_second']}"
+        )
+        print(
+            f"  429 answers {r['refused_429']}"
+            + (f" (first at {r['first_429_s']:.1f} s)" if r["first_429_s"] is not None else "")
+        )
         missed = r["missed"] if r["complete"] else "n/a (window)"
-        print(f"  chats with > 1 prompt {r['duplicate_chats']}, missed {missed}; "
-              f"(user, kind, slot) with > 1 row {db['duplicate_slot_rows']}; sent rows "
-              f"{db['sent']:,}; next slot pending {db['next_planned_ok']:,}")
-        print("  longest pauses between two prompts: " + ", ".join(f"{g:.2f} s at {a:.1f} s" for g, a in r["gaps"]))
+        print(
+            f"  chats with > 1 prompt {r['duplicate_chats']}, missed {missed}; "
+            f"(user, kind, slot) with > 1 row {db['duplicate_slot_rows']}; sent rows "
+            f"{db['sent']:,}; next slot pending {db['next_planned_ok']:,}"
+        )
+        print(
+            "  longest pauses between two prompts: "
+            + ", ".join(f"{g:.2f} s at {a:.1f} s" for g, a in r["gaps"])
+        )
         print(f"  emulator (this process) CPU {r['emulator_cpu_s']:.1f} s")
-        print(f"  baseline: {base['people']:,} bare sends in {base['elapsed_s']:.1f} s = "
-              f"{base_rate:,.1f}/s (CPU {base['cpu_s']:.1f} s, 429s {base['refused_429']}); "
-              f"run / baseline {r['per_second'] / base_rate:.2f}x, "
-              f"sustained / baseline {r['sustained'] / base_rate:.2f}x")
+        print(
+            f"  baseline: {base['people']:,} bare sends in {base['elapsed_s']:.1f} s = "
+            f"{base_rate:,.1f}/s (CPU {base['cpu_s']:.1f} s, 429s {base['refused_429']}); "
+            f"run / baseline {r['per_second'] / base_rate:.2f}x, "
+            f"sustained / baseline {r['sustained'] / base_rate:.2f}x"
+        )
         rows.append((n, r, base_rate))
-    print("\n| instances | prompts/s (due -> last) | sustained | baseline | ratio | 429s | "
-          "busiest second | duplicates | missed |")
+    print(
+        "\n| instances | prompts/s (due -> last) | sustained | baseline | ratio | 429s | "
+        "busiest second | duplicates | missed |"
+    )
     for n, r, base_rate in rows:
-        print(f"| {n} | {r['per_second']:,.1f} | {r['sustained']:,.1f} | {base_rate:,.1f} | "
-              f"{r['per_second'] / base_rate:.2f} | {r['refused_429']} | {r['busiest_second']} | "
-              f"{r['duplicate_chats']} | {r['missed'] if r['complete'] else 'n/a'} |")
+        print(
+            f"| {n} | {r['per_second']:,.1f} | {r['sustained']:,.1f} | {base_rate:,.1f} | "
+            f"{r['per_second'] / base_rate:.2f} | {r['refused_429']} | {r['busiest_second']} | "
+            f"{r['duplicate_chats']} | {r['missed'] if r['complete'] else 'n/a'} |"
+        )
 
 
 def main() -> None:

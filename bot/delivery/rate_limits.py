@@ -7,6 +7,10 @@ with a 429 (``retry_after``) when a bot goes beyond. ``ReplyFirstRateLimiter``:
   draws on the overall budget but never waits for it;
 - a scheduled send (check-ins, summaries: anything inside ``scheduled_sends()``) waits for
   the budget that answers leave, so answers are never queued behind a batch of prompts;
+  scheduled sends are paced, not sent in bursts: one token saved at most and one a second
+  less than the limit earned, so no one second ever holds more than the limit (a burst of
+  a second's budget followed by the next second's would hold twice the limit, and Telegram
+  answers 429 to the sends beyond it);
 - a 429 holds back the chat it names for its ``retry_after``, then the request is tried
   again (twice at most; after that the dispatcher reschedules a scheduled delivery); a 429
   met by a scheduled send also pauses every scheduled send for that time, answers not;
@@ -57,12 +61,14 @@ def scheduled_sends() -> Iterator[None]:
 
 
 class TokenBucket:
-    """``rate`` tokens a second, up to ``rate`` saved; answers may take it into debt."""
+    """``rate`` tokens a second, up to ``saved`` kept; answers may take it into debt."""
 
-    def __init__(self, rate: float, *, clock: Clock, sleep: Sleep) -> None:
+    def __init__(
+        self, rate: float, *, saved: float | None = None, clock: Clock, sleep: Sleep
+    ) -> None:
         self.rate = rate
-        self.capacity = rate
-        self.tokens = rate
+        self.capacity = rate if saved is None else saved
+        self.tokens = self.capacity
         self._clock = clock
         self._sleep = sleep
         self._updated = clock()
@@ -77,7 +83,7 @@ class TokenBucket:
     def take_now(self) -> None:
         """Draw one token without waiting (debt is bounded at one second of budget)."""
         self._refill()
-        self.tokens = max(self.tokens - 1, -self.capacity)
+        self.tokens = max(self.tokens - 1, -self.rate)
 
     def pause(self, seconds: float) -> None:
         """Waiting sends wait at least ``seconds`` more (after a 429)."""
@@ -93,6 +99,15 @@ class TokenBucket:
                     self.tokens -= 1
                     return
                 await self._sleep(max(hold, (1 - self.tokens) / self.rate, EPSILON))
+
+
+def paced(limit: float, *, clock: Clock, sleep: Sleep) -> TokenBucket:
+    """A bucket whose waiting sends never put more than ``limit`` into any one second.
+
+    One token saved and ``limit - 1`` earned a second: a second holds at most the saved one
+    and those earned within it.
+    """
+    return TokenBucket(limit - 1, saved=1, clock=clock, sleep=sleep)
 
 
 class GroupWindow:
@@ -139,8 +154,8 @@ class ReplyFirstRateLimiter(BaseRateLimiter[None]):
     ) -> None:
         self._clock, self._sleep = clock, sleep
         self._log_secret = log_secret
-        self.overall = TokenBucket(per_second, clock=clock, sleep=sleep)
-        self.paid = TokenBucket(PAID_PER_SECOND, clock=clock, sleep=sleep)
+        self.overall = paced(per_second, clock=clock, sleep=sleep)
+        self.paid = paced(PAID_PER_SECOND, clock=clock, sleep=sleep)
         self.group_per_minute = group_per_minute
         self.max_retries = max_retries
         self._groups: dict[int | str, GroupWindow] = {}
