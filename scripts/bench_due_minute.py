@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import itertools
 import json
 import os
 import pstats
@@ -46,8 +47,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from functools import partial
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -291,7 +292,7 @@ def rates(sends: list[Any], go: datetime) -> dict[str, Any]:
     after = [at for at in ok if at >= ok[0] + SUSTAINED_FROM]
     sustained = (len(after) - 1) / (after[-1] - after[0]) if len(after) > 1 else float("nan")
     first_429 = min((r.at - go).total_seconds() for r in refused) if refused else None
-    gaps = sorted(((b - a, a) for a, b in zip(ok, ok[1:], strict=False)), reverse=True)[:12]
+    gaps = sorted(((b - a, a) for a, b in itertools.pairwise(ok)), reverse=True)[:12]
     return {
         "gaps": gaps,
         "ok": len(ok),
