@@ -161,35 +161,63 @@ async def dispatch_due(
     concurrency: int = 64,
     max_batches: int = 1000,
 ) -> DispatchReport:
-    """Claim, send and record every due delivery (in batches), planning each person's next slot."""
+    """Claim, send and record every due delivery (in batches), planning each person's next slot.
+
+    A batch is recorded while the next one is claimed and sent (one recording at a time), so
+    the sends do not stop for the database between batches.
+    """
     report = DispatchReport()
     limit = asyncio.Semaphore(concurrency)
-    for _ in range(max_batches):
-        moment = now()
-        async with sessions() as session:
-            await release_stale_claims(session, now=moment)
-            claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
-            await session.commit()
-        decided: dict[int, SendOutcome] = {}
-        for item in claimed:
-            reason = precheck(item, now=moment, grace=grace)
-            if reason is not None:
-                decided[item.id] = reason
-        if not claimed:
-            break
-        report.claimed += len(claimed)
-
-        async def send(item: ClaimedDelivery) -> tuple[int, SendOutcome]:
-            async with limit:
-                return item.id, await _attempt(item, senders[item.kind], now())
-
-        to_send = [c for c in claimed if c.id not in decided]
-        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in to_send)):
-            decided[delivery_id] = outcome
-        await _record(sessions, claimed, decided, now())
-        for item in claimed:
-            report.add(decided[item.id], item)
+    recording: asyncio.Task[None] | None = None
+    try:
+        for _ in range(max_batches):
+            claimed, outcomes = await _send_batch(
+                sessions, senders, now=now, instance=instance, grace=grace, batch=batch, limit=limit
+            )
+            if not claimed:
+                break
+            if recording is not None:
+                await recording
+            recording = asyncio.create_task(_record(sessions, claimed, outcomes, now()))
+            report.claimed += len(claimed)
+            for item in claimed:
+                report.add(outcomes[item.id], item)
+    finally:
+        if recording is not None:
+            await recording
     return report
+
+
+async def _send_batch(
+    sessions: SessionFactory,
+    senders: Mapping[str, Sender],
+    *,
+    now: Callable[[], datetime],
+    instance: str,
+    grace: timedelta,
+    batch: int,
+    limit: asyncio.Semaphore,
+) -> tuple[list[ClaimedDelivery], dict[int, SendOutcome]]:
+    """Claim one batch and send what passes the pre-checks; the batch and every outcome."""
+    moment = now()
+    async with sessions() as session:
+        await release_stale_claims(session, now=moment)
+        claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
+        await session.commit()
+    decided: dict[int, SendOutcome] = {}
+    for item in claimed:
+        reason = precheck(item, now=moment, grace=grace)
+        if reason is not None:
+            decided[item.id] = reason
+
+    async def send(item: ClaimedDelivery) -> tuple[int, SendOutcome]:
+        async with limit:
+            return item.id, await _attempt(item, senders[item.kind], now())
+
+    to_send = [c for c in claimed if c.id not in decided]
+    for delivery_id, outcome in await asyncio.gather(*(send(c) for c in to_send)):
+        decided[delivery_id] = outcome
+    return claimed, decided
 
 
 async def _record(
