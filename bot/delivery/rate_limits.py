@@ -40,8 +40,7 @@ OVERALL_PER_SECOND = 30.0
 PAID_PER_SECOND = 1000.0
 GROUP_PER_MINUTE = 20
 MAX_RETRIES = 2
-EPSILON = 1e-6  # seconds below this are rounding
-SPREAD = 4  # scheduled sends that may go together (see SendWindow)
+EPSILON = 1e-6  # seconds and tokens below this are rounding
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -64,10 +63,9 @@ class SendWindow:
     """The sends of the last second: answers go at once (and count), scheduled sends wait.
 
     A scheduled send goes only while fewer than ``limit`` sends went out in the last second,
-    so no one second ever holds more than ``limit`` of them with what answers took, and
-    spread over the second rather than all at once: at most ``SPREAD`` scheduled sends in
-    any ``SPREAD / (2 * limit)`` seconds (twice the even pace, in small groups, so that
-    one wake-up of a late event loop sends a few, not one). A send that wakes late loses
+    so no one second ever holds more than ``limit`` of them with what answers took, and at
+    least half its share of a second after the previous scheduled send, so a second's
+    budget is spread over it rather than sent at once; a send that wakes late loses
     nothing (the next may follow sooner), unlike a bucket that saves one token at most.
     """
 
@@ -76,8 +74,8 @@ class SendWindow:
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque()
-        self._spread_over = SPREAD * 0.5 / limit
-        self._waited: deque[float] = deque(maxlen=SPREAD)  # the last scheduled sends
+        self._spacing = 0.5 / limit
+        self._last_waited = -self._spacing
         self._paused_until = 0.0
         self._queue = asyncio.Lock()  # scheduled sends wait in turn
 
@@ -101,12 +99,11 @@ class SendWindow:
             while True:
                 now = self._clock()
                 self._forget(now)
-                spread = self._waited[0] + self._spread_over if len(self._waited) == SPREAD else 0
-                hold = max(self._paused_until, spread) - now
+                hold = max(self._paused_until, self._last_waited + self._spacing) - now
                 full = len(self._sent) >= self.limit
                 if hold <= EPSILON and not full:
                     self._sent.append(now)
-                    self._waited.append(now)
+                    self._last_waited = now
                     return
                 # the oldest of the last ``limit`` sends leaves the window first
                 freed = self._sent[-self.limit] + 1.0 - now if full else 0.0
