@@ -152,17 +152,7 @@ async def bot_process(config: dict[str, Any]) -> dict[str, Any]:
                     profiler.enable()
         probe.close_batch()
     cpu = cpu_seconds() - cpu_at_go
-    if profiler:
-        profiler.disable()
-        with (Path(config["workdir"]) / f"profile-{config['name']}.txt").open("w") as out:
-            stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("tottime").print_stats(40)
-            stats.sort_stats("cumulative").print_stats(60)
-    await app.stop()
-    await app.shutdown()
-    if app.post_shutdown is not None:
-        await app.post_shutdown(app)
-    return {
+    figures = {
         "startup_s": startup,
         "cpu_s": cpu,
         "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
@@ -170,6 +160,21 @@ async def bot_process(config: dict[str, Any]) -> dict[str, Any]:
         "batches": probe.batches,
         "statements": sum(probe.statements.values()),
     }
+    if profiler:
+        profiler.disable()
+        with (Path(config["workdir"]) / f"profile-{config['name']}.txt").open("w") as out:
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("tottime").print_stats(40)
+            stats.sort_stats("cumulative").print_stats(60)
+    if config["window"]:
+        # stopped mid-run: a graceful stop would wait for the dispatch job to send the rest
+        print(json.dumps(figures), flush=True)
+        os._exit(0)
+    await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+    return figures
 
 
 async def baseline_process(config: dict[str, Any]) -> dict[str, Any]:
@@ -370,6 +375,7 @@ def measure(
         "budget": args.budget,
         "profile": args.profile,
         "concurrency": args.concurrency,
+        "window": bool(args.window and args.window < args.people),
     }
     log = (workdir / f"bots-{instances}.log").open("w")
     children = [
