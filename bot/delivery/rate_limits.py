@@ -7,6 +7,9 @@ with a 429 (``retry_after``) when a bot goes beyond. ``ReplyFirstRateLimiter``:
   draws on the overall budget but never waits for it;
 - a scheduled send (check-ins, summaries: anything inside ``scheduled_sends()``) waits for
   the budget that answers leave, so answers are never queued behind a batch of prompts;
+  no one second ever holds more scheduled sends (with the answers of that second) than one
+  below the limit: a burst of a second's budget followed by the next second's would hold
+  twice the limit, and Telegram answers 429 to the sends beyond it;
 - a 429 holds back the chat it names for its ``retry_after``, then the request is tried
   again (twice at most; after that the dispatcher reschedules a scheduled delivery); a 429
   met by a scheduled send also pauses every scheduled send for that time, answers not;
@@ -56,43 +59,55 @@ def scheduled_sends() -> Iterator[None]:
         _scheduled.reset(token)
 
 
-class TokenBucket:
-    """``rate`` tokens a second, up to ``rate`` saved; answers may take it into debt."""
+class SendWindow:
+    """The sends of the last second: answers go at once (and count), scheduled sends wait.
 
-    def __init__(self, rate: float, *, clock: Clock, sleep: Sleep) -> None:
-        self.rate = rate
-        self.capacity = rate
-        self.tokens = rate
+    A scheduled send goes only while fewer than ``limit`` sends went out in the last second,
+    so no one second ever holds more than ``limit`` of them with what answers took, and at
+    least half its share of a second after the previous scheduled send, so a second's
+    budget is spread over it rather than sent at once; a send that wakes late loses
+    nothing (the next may follow sooner), unlike a bucket that saves one token at most.
+    """
+
+    def __init__(self, limit: int, *, clock: Clock, sleep: Sleep) -> None:
+        self.limit = limit
         self._clock = clock
         self._sleep = sleep
-        self._updated = clock()
+        self._sent: deque[float] = deque()
+        self._spacing = 0.5 / limit
+        self._last_waited = -self._spacing
         self._paused_until = 0.0
         self._queue = asyncio.Lock()  # scheduled sends wait in turn
 
-    def _refill(self) -> None:
-        now = self._clock()
-        self.tokens = min(self.capacity, self.tokens + (now - self._updated) * self.rate)
-        self._updated = now
+    def _forget(self, now: float) -> None:
+        while self._sent and now - self._sent[0] >= 1.0:
+            self._sent.popleft()
 
     def take_now(self) -> None:
-        """Draw one token without waiting (debt is bounded at one second of budget)."""
-        self._refill()
-        self.tokens = max(self.tokens - 1, -self.capacity)
+        """Count one send that does not wait (an answer)."""
+        now = self._clock()
+        self._forget(now)
+        self._sent.append(now)
 
     def pause(self, seconds: float) -> None:
         """Waiting sends wait at least ``seconds`` more (after a 429)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
     async def wait(self) -> None:
-        """Wait for one token, behind anyone already waiting."""
+        """Wait until one more send fits into the last second, behind anyone already waiting."""
         async with self._queue:
             while True:
-                self._refill()
-                hold = self._paused_until - self._clock()
-                if hold <= 0 and self.tokens >= 1 - EPSILON:
-                    self.tokens -= 1
+                now = self._clock()
+                self._forget(now)
+                hold = max(self._paused_until, self._last_waited + self._spacing) - now
+                full = len(self._sent) >= self.limit
+                if hold <= EPSILON and not full:
+                    self._sent.append(now)
+                    self._last_waited = now
                     return
-                await self._sleep(max(hold, (1 - self.tokens) / self.rate, EPSILON))
+                # the oldest of the last ``limit`` sends leaves the window first
+                freed = self._sent[-self.limit] + 1.0 - now if full else 0.0
+                await self._sleep(max(hold, freed, EPSILON))
 
 
 class GroupWindow:
@@ -139,8 +154,9 @@ class ReplyFirstRateLimiter(BaseRateLimiter[None]):
     ) -> None:
         self._clock, self._sleep = clock, sleep
         self._log_secret = log_secret
-        self.overall = TokenBucket(per_second, clock=clock, sleep=sleep)
-        self.paid = TokenBucket(PAID_PER_SECOND, clock=clock, sleep=sleep)
+        # one send a second below the limit: room for requests that arrive bunched together
+        self.overall = SendWindow(int(per_second) - 1, clock=clock, sleep=sleep)
+        self.paid = SendWindow(int(PAID_PER_SECOND) - 1, clock=clock, sleep=sleep)
         self.group_per_minute = group_per_minute
         self.max_retries = max_retries
         self._groups: dict[int | str, GroupWindow] = {}
@@ -215,11 +231,11 @@ class ReplyFirstRateLimiter(BaseRateLimiter[None]):
     async def _budget(self, chat_id: int | str, *, scheduled: bool, paid: bool) -> None:
         if isinstance(chat_id, str) or chat_id < 0:  # groups, channels
             await self._group(chat_id).wait()
-        bucket = self.paid if paid else self.overall
+        window = self.paid if paid else self.overall
         if scheduled:
-            await bucket.wait()
+            await window.wait()
         else:
-            bucket.take_now()
+            window.take_now()
 
 
 def _chat_id(raw: object) -> int | str | None:

@@ -8,6 +8,8 @@ import logging
 import re
 import socket
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -86,6 +88,7 @@ class EmulatorBase:
         param_types: ParamTypes | None = None,
         group_privacy: bool = True,
         listen_backlog: int = DEFAULT_LISTEN_BACKLOG,
+        keep_request_params: bool = True,
     ) -> None:
         bot_id, sep, _ = token.partition(":")
         if not sep or not bot_id.isdigit():
@@ -107,6 +110,7 @@ class EmulatorBase:
         if param_types is None and callable(spec_types):
             param_types = cast(ParamTypes, spec_types)
         self._param_types = param_types
+        self._keep_request_params = keep_request_params
 
         self.requests: list[RecordedRequest] = []
         self.violations: list[tuple[str, list[str]]] = []
@@ -147,6 +151,9 @@ class EmulatorBase:
         self._network_faults: list[NetworkFault] = []
         self._delays: dict[str, float] = {}  # method -> seconds each call waits before it acts
         self._slow_faults: list[SlowFault] = []
+        self._send_limit: int | None = None  # flood control: sends in any one second
+        self._recent_sends: deque[float] = deque()
+        self._send_clock: Callable[[], float] = time.monotonic
         self.webhook_url = ""  # set: updates are posted there instead of polled
         self.webhook_secret: str | None = None
         self.webhook_posts = 0  # answered 2xx

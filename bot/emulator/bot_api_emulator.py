@@ -47,4 +47,6 @@ class BotApiEmulator(
     only if it is a command for this bot or a reply to one of its messages.
     ``listen_backlog`` is the server socket's listen queue (socketserver's default, 5,
     unless a burst of new connections needs more); ``connections_opened`` counts them.
+    Without ``keep_request_params`` each recorded request keeps only its ``chat_id`` (for
+    runs of many thousands of calls, where the bodies would only fill memory).
     """

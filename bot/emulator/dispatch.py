@@ -101,6 +101,7 @@ class RequestDispatch(FaultInjection):
                 self._record(method, params, None, dropped=True)
                 return None
             self._raise_injected_fault(canonical, params)
+            self._flood_control(canonical)
             handler = cast(_MethodHandler, getattr(self, f"_api_{canonical}"))
             result = handler(params, events)
             status, payload = 200, {"ok": True, "result": result}
@@ -127,6 +128,8 @@ class RequestDispatch(FaultInjection):
             description: str | None = error.description
         else:
             description = "connection dropped" if dropped else None
+        if not self._keep_request_params:
+            params = {"chat_id": params["chat_id"]} if "chat_id" in params else {}
         with self._cond:
             self.requests.append(
                 RecordedRequest(

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import time
+from collections.abc import Callable, Mapping
 
 from bot.emulator.base import EmulatorBase
 from bot.emulator.errors import ApiError
 from bot.emulator.records import JsonDict
 from bot.emulator.state import InjectedFault, NetworkFault, SlowFault, epoch
 
+# the calls Telegram's overall flood limit counts: messages sent
+FLOOD_COUNTED = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+
 
 class FaultInjection(EmulatorBase):
     """Queues faults for coming calls and takes them when those calls arrive."""
+
+    def limit_sends(
+        self, per_second: int | None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Flood control as Telegram's: beyond ``per_second`` sends in any one second, 429.
+
+        Every send (``sendMessage``, ``sendPhoto``, ``sendDocument``) that would be one more
+        than ``per_second`` within the last second is refused with 429 and the seconds to wait
+        (``retry_after``, at least 1); refused sends do not count. ``None`` lifts the limit.
+        ``clock`` gives the seconds the window is measured in.
+        """
+        with self._cond:
+            self._send_limit = per_second
+            self._send_clock = clock
+            self._recent_sends.clear()
 
     def fail_next(
         self,
@@ -117,3 +137,17 @@ class FaultInjection(EmulatorBase):
                     continue
                 fault.remaining -= 1
                 raise ApiError(fault.error_code, fault.description, fault.retry_after)
+
+    def _flood_control(self, method: str) -> None:
+        """Raise Telegram's 429 when this send would exceed the limit ``limit_sends`` set."""
+        if self._send_limit is None or method not in FLOOD_COUNTED:
+            return
+        with self._cond:
+            now = self._send_clock()
+            recent = self._recent_sends
+            while recent and now - recent[0] >= 1.0:
+                recent.popleft()
+            if len(recent) >= self._send_limit:
+                wait = max(1, math.ceil(recent[0] + 1.0 - now))
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
+            recent.append(now)
