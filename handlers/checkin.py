@@ -124,7 +124,7 @@ async def note(exchange: Exchange) -> str:
         return FINISHED
     rating.note = exchange.text
     exchange.session.add(rating)
-    await exchange.wrote("mood_ratings.note", rating.id)
+    await exchange.wrote("mood_ratings:note", rating.id)
     await exchange.say(exchange.t("checkin.thanks_note"))
     await _offer_next_step(exchange, rating)
     return FINISHED

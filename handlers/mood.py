@@ -110,7 +110,7 @@ async def note(exchange: Exchange) -> str:
         return FINISHED
     rating.note = exchange.text
     exchange.session.add(rating)
-    await exchange.wrote("mood_ratings.note", rating.id)
+    await exchange.wrote("mood_ratings:note", rating.id)
     await exchange.say(exchange.t("mood.saved_note"))
     await _offer_next_step(exchange, rating.value, rating.id)
     return FINISHED

@@ -84,7 +84,7 @@ def _guided_text(state: PlanState) -> StepFn:
             text=exchange.text,
             now=exchange.now,
         )
-        await exchange.wrote(f"safety_plans.{state.value}", exchange.user_id)
+        await exchange.wrote(f"safety_plans:{state.value}", exchange.user_id)
         return await _next(exchange, state)
 
     return answer
@@ -133,7 +133,7 @@ async def edited_text(exchange: Exchange) -> str:
     await safety_store.save_plan_part(
         exchange.session, user_id=exchange.user_id, part=part, text=exchange.text, now=exchange.now
     )
-    await exchange.wrote(f"safety_plans.{part}", exchange.user_id)
+    await exchange.wrote(f"safety_plans:{part}", exchange.user_id)
     await exchange.say(exchange.t("plan.saved"))
     await _show(exchange)
     return FINISHED

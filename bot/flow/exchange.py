@@ -91,7 +91,7 @@ class Exchange:
         self.resume_with = text
 
     async def wrote(self, entry: str, row_id: int | None) -> None:
-        """Remember that this message's words were stored as ``entry`` (``table.column``) of
+        """Remember that this message's words were stored as ``entry`` (``table:column``) of
         one row, so that editing the message in Telegram updates them there."""
         message = self.update.message
         if message is None or row_id is None or self.text is None:

@@ -282,7 +282,7 @@ class SafetyPlan(SQLModel, table=True):
 class WrittenFrom(SQLModel, table=True):
     """Which of a person's messages stored words came from, so an edit of it can follow.
 
-    ``entry`` names the table and column (``mood_ratings.note``); never the words.
+    ``entry`` names the table and column (``mood_ratings:note``); never the words.
     """
 
     __tablename__ = "written_from"

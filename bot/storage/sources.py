@@ -27,14 +27,14 @@ def _owned(model: Any, user_id: int) -> Any:
 
 # entry name: the table, the column of words, and the column that names the row
 _ENTRIES: dict[str, tuple[Any, str, str]] = {
-    "mood_ratings.note": (MoodRating, "note", "id"),
-    "breaks.difficulty": (Break, "difficulty", "id"),
-    "breaks.need": (Break, "need", "id"),
-    "practice_answers.text": (PracticeAnswer, "text", "id"),
-    "gratitude_entries.text": (GratitudeEntry, "text", "id"),
-    "phrases.text": (Phrase, "text", "id"),
+    "mood_ratings:note": (MoodRating, "note", "id"),
+    "breaks:difficulty": (Break, "difficulty", "id"),
+    "breaks:need": (Break, "need", "id"),
+    "practice_answers:text": (PracticeAnswer, "text", "id"),
+    "gratitude_entries:text": (GratitudeEntry, "text", "id"),
+    "phrases:text": (Phrase, "text", "id"),
     **{
-        f"safety_plans.{part}": (SafetyPlan, part, "user_id")
+        f"safety_plans:{part}": (SafetyPlan, part, "user_id")
         for part in (
             "warning_signs",
             "coping",

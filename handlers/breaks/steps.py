@@ -198,7 +198,7 @@ async def difficulty(exchange: Exchange) -> str:
     break_row = await current(exchange)
     break_row.difficulty = exchange.text
     exchange.session.add(break_row)
-    await exchange.wrote("breaks.difficulty", break_row.id)
+    await exchange.wrote("breaks:difficulty", break_row.id)
     await exchange.say(exchange.t("break.difficulty_thanks", variant=break_row.variant))
     return await show_practice(exchange, break_row, BreakState.MINDFULNESS)
 
@@ -232,7 +232,7 @@ async def need(exchange: Exchange) -> str:
     break_row = await current(exchange)
     break_row.need = exchange.text
     exchange.session.add(break_row)
-    await exchange.wrote("breaks.need", break_row.id)
+    await exchange.wrote("breaks:need", break_row.id)
     await exchange.say(
         exchange.t("break.need_thanks", variant=break_row.variant),
         practice_keyboards.keep_phrase(Prefix.BREAK, exchange.ref, "need", exchange.language),

@@ -79,7 +79,7 @@ def _written(index: int) -> StepFn:
             now=exchange.now,
             session_id=row.id,
         )
-        await exchange.wrote("gratitude_entries.text", entry.id)
+        await exchange.wrote("gratitude_entries:text", entry.id)
         if index + 1 < len(THINGS):
             return await _ask(exchange, row, THINGS[index + 1])
         return await _wrap_up(exchange, row, index + 1)

@@ -59,7 +59,7 @@ async def added(exchange: Exchange) -> str:
         now=exchange.now,
     )
     if saved is not None:
-        await exchange.wrote("phrases.text", saved.id)
+        await exchange.wrote("phrases:text", saved.id)
     await exchange.say(exchange.t("phrases.added" if saved else "phrases.full"))
     await _list(exchange)
     return FINISHED

@@ -75,7 +75,7 @@ class Questions:
                 text=exchange.text,
                 now=exchange.now,
             )
-            await exchange.wrote("practice_answers.text", answer.id)
+            await exchange.wrote("practice_answers:text", answer.id)
             return await self._next(exchange, state)
 
         return written

@@ -116,4 +116,4 @@ async def test_another_persons_edit_never_reaches_a_note(harness: Harness) -> No
     assert await _notes(h) == ["mine alone"]
     async with h.session() as session:
         links = (await session.exec(select(WrittenFrom))).all()
-    assert len(links) == 1 and links[0].entry == "mood_ratings.note"
+    assert len(links) == 1 and links[0].entry == "mood_ratings:note"
