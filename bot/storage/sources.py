@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import Break, MoodRating, SafetyPlan, WrittenFrom
 from bot.storage.practice_models import GratitudeEntry, Phrase, PracticeAnswer, PracticeSession
+from bot.storage.safety import PLAN_PARTS
 
 
 def _owned(model: Any, user_id: int) -> Any:
@@ -33,20 +34,8 @@ _ENTRIES: dict[str, tuple[Any, str, str]] = {
     "practice_answers:text": (PracticeAnswer, "text", "id"),
     "gratitude_entries:text": (GratitudeEntry, "text", "id"),
     "phrases:text": (Phrase, "text", "id"),
-    **{
-        f"safety_plans:{part}": (SafetyPlan, part, "user_id")
-        for part in (
-            "warning_signs",
-            "coping",
-            "distractions",
-            "people",
-            "professionals",
-            "environment",
-            "reasons",
-        )
-    },
+    **{f"safety_plans:{part}": (SafetyPlan, part, "user_id") for part in PLAN_PARTS},
 }
-ENTRIES = frozenset(_ENTRIES)
 
 
 async def remember(

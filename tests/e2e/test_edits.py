@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.emulator import BotMessage
-from bot.storage.models import Break, MoodRating, WrittenFrom
+from bot.storage.models import Break, MoodRating, SafetyPlan, WrittenFrom
 from bot.storage.practice_models import GratitudeEntry
 from tests.support.harness import Harness, onboard
 
@@ -117,3 +117,17 @@ async def test_another_persons_edit_never_reaches_a_note(harness: Harness) -> No
     async with h.session() as session:
         links = (await session.exec(select(WrittenFrom))).all()
     assert len(links) == 1 and links[0].entry == "mood_ratings:note"
+
+
+async def test_a_safety_plan_part_follows_its_edit(harness: Harness) -> None:
+    h = harness
+    await onboard(h, USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/safetyplan")
+    await h.replies(USER, 2, after=mark)
+    message_id = await _said(h, USER, "not sleeping, skipping meals", replies=1)
+    (reply,) = await _edit(h, USER, message_id, "not sleeping, skipping meals, going quiet")
+    assert SAVED in reply.text
+    async with h.session() as session:
+        (plan,) = (await session.exec(select(SafetyPlan))).all()
+    assert plan.warning_signs == "not sleeping, skipping meals, going quiet"
