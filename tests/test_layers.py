@@ -38,7 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "bot.ui": UI,
     "bot.flow": FLOW,
     "bot.context": {"bot.config", "bot.clock", "bot.storage", "bot.workers"},
-    "bot.config": set(),
+    "bot.config": {"bot.config"},  # its own parts
     "bot.logs": {"bot.config"},
     "bot.clock": set(),
     "bot.workers": set(),

@@ -8,57 +8,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.config.servers import MetricsServer, Webhook, metrics_settings, webhook_settings
+from bot.config.values import ConfigError, Secret, read_float, read_int
+
+__all__ = [
+    "ConfigError",
+    "MetricsServer",
+    "Secret",
+    "Settings",
+    "Webhook",
+    "load_settings",
+]
+
 DEFAULT_DATABASE_URL = "sqlite:///data/kindbreak.sqlite3"
 DEFAULT_API_URL = "https://api.telegram.org"
 _TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 _PLACEHOLDERS = {"", "changeme", "your-token-here", "123456:abc", "<token>"}
-_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram's secret_token alphabet
-
-
-class ConfigError(ValueError):
-    """A setting is missing or malformed; the message names the variable."""
-
-
-class Secret:
-    """A string that never shows itself in ``repr``/``str`` (so never in logs)."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def get(self) -> str:
-        """The secret value itself."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
-@dataclass(frozen=True)
-class Webhook:
-    """Where Telegram posts updates (``BOT_MODE=webhook``) and where the bot listens."""
-
-    url: str
-    secret: Secret
-    listen: str = "127.0.0.1"
-    port: int = 8080
-
-
-@dataclass(frozen=True)
-class MetricsServer:
-    """Where ``/metrics`` and ``/healthz`` are served in polling mode (``METRICS_PORT``)."""
-
-    port: int
-    listen: str = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -122,36 +87,10 @@ class Settings:
         return self.telegram_api_url.rstrip("/") + "/file/bot"
 
 
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
-def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
-    return value
-
-
 def _chart_workers(env: Mapping[str, str]) -> int | None:
     if not env.get("CHART_WORKERS", "").strip():
         return None
-    return _int(env, "CHART_WORKERS", 0, 0, 256)
+    return read_int(env, "CHART_WORKERS", 0, 0, 256)
 
 
 RETENTION_CHOICES = (6, 12)
@@ -249,37 +188,6 @@ def _admin_ids(env: Mapping[str, str]) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _webhook(env: Mapping[str, str]) -> Webhook | None:
-    mode = env.get("BOT_MODE", "").strip().lower() or "polling"
-    if mode == "polling":
-        return None
-    if mode != "webhook":
-        raise ConfigError(f"BOT_MODE must be polling or webhook, got {mode!r}")
-    url = env.get("WEBHOOK_URL", "").strip()
-    if not re.match(r"^https?://[^\s/]+/\S*$", url):
-        raise ConfigError("WEBHOOK_URL must be the public https address Telegram posts to")
-    secret = env.get("WEBHOOK_SECRET", "").strip()
-    if not _SECRET_RE.match(secret):
-        # never echo the value
-        raise ConfigError("WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
-    listen = env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1"
-    port = _int(env, "WEBHOOK_PORT", 8080, 1, 65535)
-    return Webhook(url=url, secret=Secret(secret), listen=listen, port=port)
-
-
-def _metrics_server(env: Mapping[str, str], webhook: Webhook | None) -> MetricsServer | None:
-    if not env.get("METRICS_PORT", "").strip():
-        return None
-    if webhook is not None:
-        raise ConfigError(
-            "METRICS_PORT is for polling mode; in webhook mode /metrics and /healthz are "
-            "served on WEBHOOK_PORT"
-        )
-    port = _int(env, "METRICS_PORT", 0, 1, 65535)
-    listen = env.get("METRICS_LISTEN", "").strip() or "127.0.0.1"
-    return MetricsServer(port=port, listen=listen)
-
-
 def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
     """Read and validate the settings; raise ``ConfigError`` naming the first bad variable."""
     if env is None:
@@ -291,25 +199,25 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         env = {**file_values, **os.environ}
     chart_dir = env.get("CHART_DIR", "").strip()
     token = _token(env)
-    webhook = _webhook(env)
+    webhook = webhook_settings(env)
     return Settings(
         telegram_bot_token=token,
         data_encryption_keys=_keys(env, token_set=token is not None),
         database_url=_database_url(env),
         telegram_api_url=_api_url(env),
         log_level=_log_level(env),
-        low_mood_threshold=_int(env, "LOW_MOOD_THRESHOLD", 4, 0, 10),
-        checkin_grace_minutes=_int(env, "CHECKIN_GRACE_MINUTES", 30, 0, 24 * 60),
-        dispatch_interval_seconds=_float(env, "DISPATCH_INTERVAL_SECONDS", 20.0, 0.05, 600.0),
-        conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, 1, 24 * 60),
-        database_wait_seconds=_float(env, "DATABASE_WAIT_SECONDS", 20.0, 1.0, 600.0),
-        flood_burst=_int(env, "FLOOD_BURST", 20, 1, 1000),
-        flood_per_minute=_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
+        low_mood_threshold=read_int(env, "LOW_MOOD_THRESHOLD", 4, 0, 10),
+        checkin_grace_minutes=read_int(env, "CHECKIN_GRACE_MINUTES", 30, 0, 24 * 60),
+        dispatch_interval_seconds=read_float(env, "DISPATCH_INTERVAL_SECONDS", 20.0, 0.05, 600.0),
+        conversation_timeout_minutes=read_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, 1, 24 * 60),
+        database_wait_seconds=read_float(env, "DATABASE_WAIT_SECONDS", 20.0, 1.0, 600.0),
+        flood_burst=read_int(env, "FLOOD_BURST", 20, 1, 1000),
+        flood_per_minute=read_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
         chart_workers=_chart_workers(env),
         retention_months=_retention(env),
         log_id_key=_log_id_key(env),
         admin_user_ids=_admin_ids(env),
         webhook=webhook,
-        metrics_server=_metrics_server(env, webhook),
+        metrics_server=metrics_settings(env, webhook),
     )
