@@ -35,9 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from scripts.bench_checkins import seed_in_child  # noqa: E402
+from scripts.bench_checkins import BENCH_KEY, seed_in_child  # noqa: E402
 from scripts.bench_load import Child, LoadEmulator, spawn  # noqa: E402
-from tests.support.harness import TEST_KEY  # noqa: E402
 
 
 def status_kib(pid: int, field_name: str) -> int:
@@ -58,7 +57,7 @@ async def one_start(
     name: str, emu: LoadEmulator, url: str, workdir: Path, idle: float, code: str | None
 ) -> dict[str, object]:
     """Start one bot (from the tree ``code`` if given), wait for its first poll, idle, measure."""
-    os.environ["DATA_ENCRYPTION_KEY"] = TEST_KEY  # spawn passes this process's environment
+    os.environ["DATA_ENCRYPTION_KEY"] = BENCH_KEY  # spawn passes this process's environment
     os.environ["DISPATCH_INTERVAL_SECONDS"] = "600"
     if code:
         os.environ["PYTHONPATH"] = code
@@ -101,6 +100,7 @@ async def run(args: argparse.Namespace) -> None:
         validator=BotApiSpec.load().validate,
     )
     emu.loop = asyncio.get_running_loop()
+    finished = False
     try:
         began = time.perf_counter()
         await asyncio.to_thread(seed_in_child, url, args.users)
@@ -126,11 +126,13 @@ async def run(args: argparse.Namespace) -> None:
             startup = statistics.median(float(r["startup"]) for r in rounds)  # type: ignore[arg-type]
             rss = statistics.median(float(r["rss"]) for r in rounds)  # type: ignore[arg-type]
             print(f"median {name:<9}: start-up {startup:.2f} s, idle RSS {rss:.0f} MiB")
+        finished = True
     finally:
         emu.stop()
         if args.postgres:
             await drop_database(args.postgres, url)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if finished:  # otherwise the logs are kept for reading
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> None:
