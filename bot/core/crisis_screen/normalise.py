@@ -15,8 +15,10 @@ _INVISIBLE = re.compile(
 _LAUGHTER = re.compile("[\U0001f602\U0001f923\U0001f480\U0001f606\U0001f605\U0001f639\u2620]")
 _APOSTROPHES = re.compile("['\u2019\u2018`\u00b4\u02bc\u2032]")
 _SLASHED_SH = re.compile(r"\bs ?/ ?h\b")
-_TOKEN = re.compile(r"[a-z0-9@$!|+*]+")
-_LEET_CHARACTER = re.compile(r"[0-9@$!|+*]")  # without one, _deleet changes nothing
+# a whole token with at least one leet character (_deleet changes no other token)
+_TOKEN = re.compile(r"(?<![a-z0-9@$!|+*])[a-z]*[0-9@$!|+*][a-z0-9@$!|+*]*")
+_LEET_CHARACTER = re.compile(r"[0-9@$!|+*]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LETTERS = re.compile(r"[a-z]")
 _QUANTITY = re.compile(r"\d+[a-z]{1,4}")
 _SPACED = re.compile(r"\b[a-z](?:[ ._\-~*]{1,2}[a-z]\b){1,14}")
@@ -95,9 +97,14 @@ def _fold(text: str) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     text = _LAUGHTER.sub(" lol ", text).casefold().translate(_HOMOGLYPHS)
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _NON_ASCII.sub(_unaccented, text)
     return _APOSTROPHES.sub("", text)
+
+
+def _unaccented(match: re.Match[str]) -> str:
+    """A run of non-ASCII characters decomposed, without its combining accents."""
+    text = unicodedata.normalize("NFKD", match.group())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _starred(token: str, vocabulary: Vocabulary) -> str:
