@@ -80,7 +80,7 @@ def format_danger_now(
     if from_others:
         blocks = [_emergency(country, language, "safety.urgent_others")]
         if note := emergency_note(country):
-            blocks.append(t("crisis.emergency_note", language, note=note))
+            blocks.append(t("crisis.violence_note", language, note=note))
         lines = _violence_lines(country, language)
         tail = [t("safety.call_log", language), _closing(language)]
     else:

@@ -77,6 +77,13 @@ def test_partner_violence_comes_before_other_kinds_in_the_uk() -> None:
     assert load_violence_lines().emergency_notes["GB"].startswith("If you cannot speak")
 
 
+def test_the_note_on_reaching_the_police_is_not_called_an_emergency_number() -> None:
+    text = format_danger_now("NL", from_others=True)
+    note = load_violence_lines().emergency_notes["NL"]
+    assert note.startswith("Police non-emergency") and f"\n{note}" in text
+    assert "Emergency numbers:" not in text
+
+
 def test_unknown_country_gets_directories_for_violence() -> None:
     text = format_danger_now(None, from_others=True)
     assert "local emergency number" in text and "https://" in text
