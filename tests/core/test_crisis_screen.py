@@ -121,6 +121,18 @@ def test_context_and_hyperbole_do_not_match(text: str) -> None:
     assert not screen_text(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum is moving out",
+        "my friend is breathing again, thank god",
+        "my dad is answering emails",
+    ],
+)
+def test_what_someone_else_is_doing_is_not_danger_unless_it_stopped(text: str) -> None:
+    assert screen_text(text).level is not Level.URGENT
+
+
 def test_context_never_excuses_an_urgent_message() -> None:
     screen = screen_text("I'm a nurse and I just took all my pills")
     assert screen.level is Level.URGENT
@@ -144,6 +156,9 @@ def test_relapse_is_not_excused_by_recovery() -> None:
         ("i'm standing on the ledge", "attempt"),
         ("he's banging on the door and threatening to kill me", "danger_from_others"),
         ("my friend just swallowed a bunch of pills", "someone_else_now"),
+        ("my friend isnt moving", "someone_else_now"),
+        ("my brother is not breathing", "someone_else_now"),
+        ("my mum has been unconscious for a minute", "someone_else_now"),
         ("I'm going to kill myself tonight", "attempt"),
     ],
 )
