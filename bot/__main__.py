@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
 
@@ -42,9 +41,7 @@ def _run(settings: Settings) -> int:
     if settings.webhook is not None:
         from bot.webhook import run_webhook
 
-        # uvicorn stops on Ctrl-C or SIGTERM, then raises the signal again once all is closed
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_webhook(app, settings.webhook, ALLOWED_UPDATES))
+        asyncio.run(run_webhook(app, settings.webhook, ALLOWED_UPDATES))
         return 0
     if settings.metrics_server is not None:
         from bot.webhook import run_polling_served, status_server

@@ -277,6 +277,7 @@ async def _stop(app: Application) -> None:  # type: ignore[type-arg]
         await services.sending_turn.give_up()  # another instance sends from its next tick
         await services.charts.shutdown()
         await services.engine.dispose()
+    log.info("Kindbreak stopped: updates, jobs and the database closed")
 
 
 def register_handlers(

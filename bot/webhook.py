@@ -107,7 +107,8 @@ async def register_webhook(app: KBApplication, webhook: Webhook, allowed: list[s
 
 
 async def run_webhook(app: KBApplication, webhook: Webhook, allowed: list[str]) -> None:
-    """Start the application and serve the webhook until stopped (Ctrl-C, SIGTERM)."""
+    """Start the application and serve the webhook until stopped (Ctrl-C, SIGTERM); then
+    stop the application in order."""
     import uvicorn
 
     server = uvicorn.Server(
@@ -126,7 +127,8 @@ async def run_webhook(app: KBApplication, webhook: Webhook, allowed: list[str]) 
         await app.start()
         await register_webhook(app, webhook, allowed)
         log.info("starting Kindbreak (webhook on %s:%d)", webhook.listen, webhook.port)
-        await server.serve()
+        with _stopping_on_signals(server):
+            await server.serve()
     finally:
         if app.running:
             await app.stop()

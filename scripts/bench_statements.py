@@ -15,8 +15,9 @@ next update is sent once the bot has handled the previous one in full. The fake 
 moves 2 s per update, as a person reading and tapping.
 
 Counted per update, by step: SQL statements (SQLAlchemy ``before_cursor_execute``, by verb)
-plus transaction starts and ends (``begin``/``commit``/``rollback`` events; with the
-connection checkout's pre-ping on PostgreSQL these are the round trips), Bot API calls by
+plus transaction starts and ends (``begin``/``commit``/``rollback`` events), and the round
+trips to the database: those, plus on PostgreSQL asyncpg's pings (a BEGIN, a query and a
+ROLLBACK each) and the statements it had to prepare first; Bot API calls by
 method (the emulator's request log, ``getUpdates`` left out) and the CPU of the bot's
 threads (event loop, database worker, screening pool: every thread but the emulator's).
 """
@@ -97,13 +98,35 @@ class StatementCounter:
         self.counts: Counter[str] = Counter()
 
     def attach(self, engine: Any) -> None:
-        """Listen on the engine's synchronous core."""
+        """Listen on the engine's synchronous core (on PostgreSQL, also on the driver)."""
         from sqlalchemy import event
 
         sync = engine.sync_engine
         event.listen(sync, "before_cursor_execute", self._statement)
         for name in ("begin", "commit", "rollback"):
             event.listen(sync, name, self._boundary(name.upper()))
+        if sync.dialect.name == "postgresql":
+            self._count_driver_trips(sync.dialect)
+
+    def _count_driver_trips(self, dialect: Any) -> None:
+        """Count what asyncpg sends besides the statements: pings and statement preparing."""
+        import asyncpg
+
+        ping = dialect.do_ping
+        counts = self.counts
+
+        def counted_ping(dbapi_connection: Any) -> Any:
+            counts["PING"] += 1
+            return ping(dbapi_connection)
+
+        dialect.do_ping = counted_ping
+        prepare = asyncpg.Connection.prepare
+
+        async def counted_prepare(connection: Any, *args: Any, **kwargs: Any) -> Any:
+            counts["PREPARE"] += 1
+            return await prepare(connection, *args, **kwargs)
+
+        asyncpg.Connection.prepare = counted_prepare  # type: ignore[method-assign]
 
     def _statement(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         self.counts[statement.lstrip().split(None, 1)[0].upper()] += 1
@@ -171,7 +194,7 @@ async def measured(
 def show(title: str, tallies: dict[str, Tally]) -> None:
     """Print one table: per step and in total, statements, calls and CPU per update."""
     print(f"\n{title}")
-    print(f"{'step':22}{'SQL':>6}{'txn':>5}{'API':>5}{'CPU ms':>8}  statements; calls")
+    print(f"{'step':22}{'SQL':>6}{'txn':>5}{'trips':>7}{'API':>5}{'CPU ms':>8}  statements; calls")
     total = Tally()
     for label, tally in tallies.items():
         total.add(tally)
@@ -179,16 +202,24 @@ def show(title: str, tallies: dict[str, Tally]) -> None:
     _row("per update (mean)", total)
 
 
+# asyncpg's ping, outside a transaction, is a BEGIN, a query and a ROLLBACK
+TRIPS_PER_PING = 3
+DRIVER = {"PING", "PREPARE"}
+BOUNDARIES = {"BEGIN", "COMMIT", "ROLLBACK"}
+
+
 def _row(label: str, tally: Tally) -> None:
     n = max(tally.updates, 1)
-    boundaries = {"BEGIN", "COMMIT", "ROLLBACK"}
-    sql = sum(v for k, v in tally.statements.items() if k not in boundaries) / n
-    txn = sum(v for k, v in tally.statements.items() if k in boundaries) / n
+    counts = tally.statements
+    sql = sum(v for k, v in counts.items() if k not in BOUNDARIES | DRIVER) / n
+    txn = sum(v for k, v in counts.items() if k in BOUNDARIES) / n
+    trips = sql + txn + (counts["PING"] * TRIPS_PER_PING + counts["PREPARE"]) / n
     api = sum(tally.calls.values()) / n
-    verbs = ", ".join(f"{k} {v / n:.1f}" for k, v in sorted(tally.statements.items()))
+    verbs = ", ".join(f"{k} {v / n:.1f}" for k, v in sorted(counts.items()) if v)
     methods = ", ".join(f"{k} {v / n:.1f}" for k, v in sorted(tally.calls.items()))
     print(
-        f"{label:22}{sql:6.1f}{txn:5.1f}{api:5.1f}{tally.cpu / n * 1000:8.2f}  {verbs}; {methods}"
+        f"{label:22}{sql:6.1f}{txn:5.1f}{trips:7.1f}{api:5.1f}{tally.cpu / n * 1000:8.2f}"
+        f"  {verbs}; {methods}"
     )
 
 
@@ -234,6 +265,10 @@ async def run(args: argparse.Namespace) -> int:
     runs = args.rounds * args.people
     print(f"{backend}: {runs} breaks and {runs} /mood, one update at a time, after a warm-up")
     print("SQL: statements; txn: begin, commit, rollback; API: Bot API calls but getUpdates")
+    print(
+        "trips: round trips to the database (SQL + txn; on PostgreSQL also the driver's"
+        f" pings, {TRIPS_PER_PING} each, and statements it had to prepare)"
+    )
     show("a break (8 updates)", tallies["break"])
     show("a /mood (4 updates)", tallies["mood"])
     print(f"\ninvalid Bot API requests: {len(violations)}")

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -59,6 +60,8 @@ class Exchange:
     keyboards: list[QueuedKeyboard] = field(default_factory=list, repr=False)
     toast_text: str | None = field(default=None, repr=False)
     pressed_taken: bool = field(default=False, repr=False)  # a step took its place
+    # where this message's words went (``sources.remembered``), sent with the next write
+    written: Any = field(default=None, repr=False)
 
     @property
     def language(self) -> str | None:
@@ -96,7 +99,8 @@ class Exchange:
         message = self.update.message
         if message is None or row_id is None or self.text is None:
             return  # words handed back after a pause, or none: their message is not this one
-        await sources.remember(
+        # one message, one entry: a later call names where its words went in the end
+        self.written = sources.remembered(
             self.session,
             user_id=self.user_id,
             message_id=message.message_id,
@@ -104,6 +108,11 @@ class Exchange:
             row_id=row_id,
             now=self.now,
         )
+
+    def take_writes(self) -> list[Any]:
+        """The writes waiting to go with the conversation's move (or before the commit)."""
+        written, self.written = self.written, None
+        return [written] if written is not None else []
 
     def t(self, key: str, *, variant: int = 0, **fields: object) -> str:
         """A catalogue text in the person's language."""

@@ -134,6 +134,8 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
                     await self._message(exchange)
                 if exchange.resumed:
                     await self._resume(exchange)
+                for write in exchange.take_writes():  # none went with a move
+                    await session.exec(write)
                 await session.commit()
             except ConversationMoved:
                 # another update (maybe on another instance) moved this conversation first:

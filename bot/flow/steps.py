@@ -97,7 +97,10 @@ class StepRunner:
             await self.flows[before.flow].on_expire(exchange.session, before, exchange.now)
         if next_state == FINISHED:
             if before is not None and not await conversations.delete_conversation(
-                exchange.session, user_id=uid, expected_version=before.version
+                exchange.session,
+                user_id=uid,
+                expected_version=before.version,
+                along=exchange.take_writes(),
             ):
                 raise ConversationMoved
             return
@@ -116,6 +119,7 @@ class StepRunner:
             expires_at=exchange.now + timeout,
             expected_version=before.version if before is not None else None,
             held_note=exchange.hold_note,
+            along=exchange.take_writes(),
         ):
             raise ConversationMoved
 

@@ -60,6 +60,11 @@ def database_unavailable(error: BaseException) -> bool:
     return bool(state) and state.startswith(_PASSING_STATES)
 
 
+def _connection_broke(error: BaseException) -> bool:
+    """Whether the statement's connection was found broken (the pool then renews them)."""
+    return isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated
+
+
 async def retrying(
     work: Callable[[], Awaitable[T]],
     *,
@@ -73,16 +78,23 @@ async def retrying(
     """
     deadline = time.monotonic() + wait
     pause = FIRST_PAUSE
-    first = True
+    tries = 0
+    noticed = False
     while True:
         try:
             return await work()
         except Exception as error:
+            tries += 1
             if not database_unavailable(error) or time.monotonic() + pause >= deadline:
                 raise
+            if tries == 1 and _connection_broke(error):
+                # a pooled connection ended since its last use (connections are not tried
+                # on every checkout: ``db.ping_when_idle``): again at once, on a fresh one
+                log.info("a pooled database connection was gone; trying again at once")
+                continue
             log.warning("the database is unavailable (%s); trying again", type(error).__name__)
-        if first and before_retry is not None:
+        if not noticed and before_retry is not None:
             await before_retry()
-        first = False
+        noticed = True
         await asyncio.sleep(pause)
         pause = min(pause * 2, LONGEST_PAUSE)

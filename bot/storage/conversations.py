@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage import together
 from bot.storage.models import Conversation, User
 
 
@@ -83,42 +83,53 @@ async def save_conversation(
     expires_at: datetime,
     expected_version: int | None,
     held_note: str | None = None,
+    along: Sequence[Any] = (),
 ) -> bool:
-    """Move the conversation on; False if another update changed it first."""
+    """Move the conversation on; False if another update changed it first.
+
+    The session's unflushed changes to other rows, and the writes in ``along``, go with
+    it in one round trip where the database allows (``together.execute_with``).
+    """
+    statement: Any
     if expected_version is None:
-        try:
-            async with session.begin_nested():
-                session.add(
-                    Conversation(
-                        user_id=user_id,
-                        flow=flow,
-                        state=state,
-                        ref=ref,
-                        version=1,
-                        updated_at=now,
-                        expires_at=expires_at,
-                        held_note=held_note,
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
-    result = await session.exec(
-        sa.update(Conversation)
-        .where(col(Conversation.user_id) == user_id, col(Conversation.version) == expected_version)
-        .values(
-            flow=flow,
-            state=state,
-            ref=ref,
-            paused_by=None,  # a step that moves on is not paused
-            held_note=held_note,
-            undelivered=False,  # its step is about to be sent
-            version=Conversation.version + 1,
-            updated_at=now,
-            expires_at=expires_at,
+        statement = (
+            together.insert(session, Conversation)
+            .values(
+                user_id=user_id,
+                flow=flow,
+                state=state,
+                ref=ref,
+                version=1,
+                updated_at=now,
+                expires_at=expires_at,
+                held_note=held_note,
+                paused_by=None,
+                undelivered=False,
+            )
+            # started a moment ago by another update (maybe on another instance)
+            .on_conflict_do_nothing(index_elements=["user_id"])
         )
-        # the database decides; objects in memory must not be "evaluated" into a new version
-        .execution_options(synchronize_session=False)
+    else:
+        statement = (
+            sa.update(Conversation)
+            .where(
+                col(Conversation.user_id) == user_id, col(Conversation.version) == expected_version
+            )
+            .values(
+                flow=flow,
+                state=state,
+                ref=ref,
+                paused_by=None,  # a step that moves on is not paused
+                held_note=held_note,
+                undelivered=False,  # its step is about to be sent
+                version=Conversation.version + 1,
+                updated_at=now,
+                expires_at=expires_at,
+            )
+        )
+    # the database decides; objects in memory must not be "evaluated" into a new version
+    result: Any = await together.execute_with(
+        session, statement.execution_options(synchronize_session=False), along
     )
     return bool(result.rowcount)
 
@@ -136,13 +147,20 @@ async def mark_undelivered(session: AsyncSession, *, user_id: int, undelivered: 
 
 
 async def delete_conversation(
-    session: AsyncSession, *, user_id: int, expected_version: int | None = None
+    session: AsyncSession,
+    *,
+    user_id: int,
+    expected_version: int | None = None,
+    along: Sequence[Any] = (),
 ) -> bool:
-    """End the user's conversation; False if another update changed it first."""
+    """End the user's conversation; False if another update changed it first (with
+    ``along`` and the session's unflushed changes as in ``save_conversation``)."""
     query = sa.delete(Conversation).where(col(Conversation.user_id) == user_id)
     if expected_version is not None:
         query = query.where(col(Conversation.version) == expected_version)
-    result = await session.exec(query.execution_options(synchronize_session=False))
+    result: Any = await together.execute_with(
+        session, query.execution_options(synchronize_session=False), along
+    )
     return bool(result.rowcount)
 
 

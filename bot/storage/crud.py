@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage import together
 from bot.storage.models import (
     Break,
     BreakStatus,
@@ -116,15 +117,15 @@ async def add_rating(
     """Store a mood rating; None if this break already has a rating of this kind."""
     if not 0 <= value <= 10:
         raise ValueError(f"mood value out of range: {value}")
-    rating = MoodRating(
-        user_id=user_id, value=value, kind=kind, note=note, rated_at=now, break_id=break_id
+    statement = (
+        together.insert(session, MoodRating)
+        .values(user_id=user_id, value=value, kind=kind, note=note, rated_at=now, break_id=break_id)
+        .on_conflict_do_nothing(index_elements=["break_id", "kind"])
+        .returning(MoodRating)
     )
-    try:
-        async with session.begin_nested():
-            session.add(rating)
-    except IntegrityError:
-        return None
-    return rating
+    result = await session.exec(statement)
+    stored: MoodRating | None = result.scalars().first()
+    return stored
 
 
 async def get_rating(session: AsyncSession, *, rating_id: int, user_id: int) -> MoodRating | None:
@@ -144,20 +145,18 @@ async def list_ratings(
     return result.all()
 
 
-async def start_break(session: AsyncSession, *, user_id: int, now: datetime, variant: int) -> Break:
-    """Create a new break in progress."""
-    break_row = Break(user_id=user_id, started_at=now, variant=variant)
-    session.add(break_row)
-    await session.flush()
-    return break_row
-
-
-async def count_breaks(session: AsyncSession, *, user_id: int) -> int:
-    """How many breaks this person has started."""
+async def start_break(session: AsyncSession, *, user_id: int, now: datetime) -> Break:
+    """Create a new break in progress; its ``variant`` is how many the person started before."""
+    started_before = (
+        sa.select(sa.func.count()).select_from(Break).where(col(Break.user_id) == user_id)
+    ).scalar_subquery()
     result = await session.exec(
-        select(sa.func.count()).select_from(Break).where(Break.user_id == user_id)
+        sa.insert(Break)
+        .values(user_id=user_id, started_at=now, variant=started_before)
+        .returning(Break)
     )
-    return int(result.one())
+    break_row: Break = result.scalars().one()
+    return break_row
 
 
 async def get_break(session: AsyncSession, *, break_id: int, user_id: int) -> Break | None:
@@ -186,8 +185,7 @@ async def end_break(
         return
     break_row.status = status
     break_row.ended_at = now
-    session.add(break_row)
-    await session.flush()
+    session.add(break_row)  # written with the next statement (or the commit)
 
 
 async def get_delivery(
@@ -240,7 +238,7 @@ async def tags_by_rating(
 
 async def recent_tags(session: AsyncSession, *, user_id: int, since: datetime) -> set[str]:
     """The feelings picked with the person's latest check-in or quick rating since ``since``."""
-    result = await session.exec(
+    latest = (
         select(MoodRating.id)
         .where(
             MoodRating.user_id == user_id,
@@ -249,6 +247,10 @@ async def recent_tags(session: AsyncSession, *, user_id: int, since: datetime) -
         )
         .order_by(col(MoodRating.rated_at).desc(), col(MoodRating.id).desc())
         .limit(1)
+        .scalar_subquery()
     )
-    rating_id = result.first()
-    return set() if rating_id is None else await get_tags(session, rating_id=rating_id)
+    # ratings and tags are written at once (``add_rating``, ``toggle_tag``): the session's
+    # other changes need not be flushed first, they go with the step's next write
+    with session.no_autoflush:
+        result = await session.exec(select(RatingTag.tag).where(RatingTag.rating_id == latest))
+    return set(result.all())

@@ -87,14 +87,49 @@ def create_engine(
             "detect_types": sqlite3.PARSE_DECLTYPES,
         }
     else:
-        kwargs["pool_pre_ping"] = True
         lock_timeout = str(int(lock_wait_seconds * 1000))
         kwargs["connect_args"] = {"server_settings": {"lock_timeout": lock_timeout}}
     engine = create_async_engine(full, **kwargs)
     if full.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait_seconds))
+    else:
+        ping_when_idle(engine)
     attach_cipher(engine, Cipher(keys) if keys else None)
     return engine
+
+
+# a pooled connection unused this long is tried before it is handed out
+IDLE_BEFORE_PING = 10.0
+
+
+def ping_when_idle(engine: AsyncEngine) -> None:
+    """Try a pooled connection before handing it out only if it sat unused for a while.
+
+    A connection that served an update a moment ago is as good as it was; trying it would
+    cost three round trips to PostgreSQL on every update (the driver's ping is a BEGIN, a
+    query and a ROLLBACK). One that sat idle may have been ended meanwhile (a restart, an
+    idle timeout): it is tried, and replaced if gone. One ended since its last use fails
+    its first statement instead, and the update is tried again at once on a fresh
+    connection (``availability.retrying``).
+    """
+    sync = engine.sync_engine
+    dialect = sync.dialect
+
+    def fresh(_dbapi: Any, record: Any) -> None:
+        record.info["kindbreak_used_at"] = time.monotonic()
+
+    def checkout(dbapi: Any, record: Any, _proxy: Any) -> None:
+        used_at = record.info.get("kindbreak_used_at", -math.inf)
+        if time.monotonic() - used_at < IDLE_BEFORE_PING:
+            return
+        try:
+            dialect.do_ping(dbapi)
+        except Exception as error:  # gone: the pool drops it and takes another
+            raise sa.exc.DisconnectionError() from error
+
+    event.listen(sync, "connect", fresh)
+    event.listen(sync, "checkin", fresh)
+    event.listen(sync, "checkout", checkout)
 
 
 def sqlite_folder(url: str) -> Path | None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage import together
 from bot.storage.models import Break, MoodRating, SafetyPlan, WrittenFrom
 from bot.storage.practice_models import GratitudeEntry, Phrase, PracticeAnswer, PracticeSession
 from bot.storage.safety import PLAN_PARTS
@@ -38,23 +39,24 @@ _ENTRIES: dict[str, tuple[Any, str, str]] = {
 }
 
 
-async def remember(
+def remembered(
     session: AsyncSession, *, user_id: int, message_id: int, entry: str, row_id: int, now: datetime
-) -> None:
-    """Note that the words of a message were stored as ``entry`` of one row."""
+) -> Any:
+    """The write noting that the words of a message were stored as ``entry`` of one row
+    (one statement, to send with the step's other writes: ``together.execute_with``)."""
     if entry not in _ENTRIES:
         raise ValueError(f"unknown entry {entry!r}")
-    found = (
-        await session.exec(
-            select(WrittenFrom).where(
-                col(WrittenFrom.user_id) == user_id, col(WrittenFrom.message_id) == message_id
-            )
-        )
-    ).first()
-    if found is None:
-        found = WrittenFrom(user_id=user_id, message_id=message_id, entry=entry, row_id=row_id)
-    found.entry, found.row_id, found.written_at = entry, row_id, now
-    session.add(found)
+    statement = together.insert(session, WrittenFrom).values(
+        user_id=user_id, message_id=message_id, entry=entry, row_id=row_id, written_at=now
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "message_id"],
+        set_={
+            "entry": statement.excluded.entry,
+            "row_id": statement.excluded.row_id,
+            "written_at": statement.excluded.written_at,
+        },
+    )
 
 
 async def apply_edit(session: AsyncSession, *, user_id: int, message_id: int, text: str) -> bool:

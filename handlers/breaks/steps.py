@@ -44,8 +44,7 @@ async def current(exchange: Exchange) -> Break:
 async def reach(exchange: Exchange, break_row: Break, state: BreakState) -> None:
     break_row.last_step = state.value
     break_row.steps_reached = max(break_row.steps_reached, ORDER.index(state) + 1)
-    exchange.session.add(break_row)
-    await exchange.session.flush()
+    exchange.session.add(break_row)  # written with the conversation's move
 
 
 async def ask_before(exchange: Exchange, break_row: Break) -> str:
@@ -66,10 +65,7 @@ async def start_break(exchange: Exchange) -> str:
         return UNCHANGED
     assert exchange.user.id is not None
     # each break takes the next wording of every step, so repeated breaks don't feel canned
-    taken = await crud.count_breaks(exchange.session, user_id=exchange.user.id)
-    break_row = await crud.start_break(
-        exchange.session, user_id=exchange.user.id, now=exchange.now, variant=taken
-    )
+    break_row = await crud.start_break(exchange.session, user_id=exchange.user.id, now=exchange.now)
     assert break_row.id is not None
     exchange.ref = break_row.id
     await exchange.say(exchange.t("break.intro", variant=break_row.variant))
@@ -112,10 +108,10 @@ async def show_practice(
     exchange: Exchange, break_row: Break, state: BreakState, *, in_place: bool = False
 ) -> str:
     key, offset = PRACTICE[state]
-    await reach(exchange, break_row, state)
     text = exchange.t(key, variant=break_row.variant + offset)
-    if state == BreakState.SELF_KINDNESS:
+    if state == BreakState.SELF_KINDNESS:  # read first: the step's writes then go together
         text += await own_phrase(exchange, break_row)
+    await reach(exchange, break_row, state)
     keyboard = keyboards.next_or_stop(exchange.ref, exchange.language)
     await exchange.say(text, keyboard, in_place=in_place)
     return state

@@ -9,6 +9,7 @@ are ended by the server (``pg_terminate_backend``), as when it restarts.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -16,10 +17,12 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from bot.storage import db
 from bot.storage.availability import ATTEMPT_LOCK_WAIT, database_unavailable
 from bot.storage.db import create_engine
 from bot.storage.models import MoodRating
@@ -200,3 +203,42 @@ async def test_a_refused_connection_counts_as_the_database_away() -> None:
     finally:
         await engine.dispose()
     assert not database_unavailable(ValueError("a bug"))
+
+
+async def _end_the_bots_connections(h: Harness) -> None:
+    """End the bot's pooled connections, as a quick restart of the server would."""
+    admin = await postgres.connect(h.settings.database_url)
+    try:
+        ended = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert ended >= 1
+
+
+@pytest.mark.parametrize("idle", ["used a moment ago", "idle for a while"])
+async def test_connections_the_server_ended_while_unused_cost_the_person_nothing(
+    harness: Harness, idle: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = harness
+    if make_url(h.settings.database_url).get_backend_name() != "postgresql":
+        return  # SQLite has no server to end connections
+    if idle == "idle for a while":  # tried before use: found gone, replaced before the update
+        monkeypatch.setattr(db, "IDLE_BEFORE_PING", 0.0)
+    caplog.set_level(logging.INFO, logger="bot.storage.availability")
+    person = PEOPLE[0]
+    await onboard(h, person)
+    await h.settled()
+    mark = h.emulator.mark(person)
+    await _end_the_bots_connections(h)
+    h.emulator.send_text(person, f"/mood 6 {note_of(person)}")
+    (answer, *_) = await h.replies(person, 1, after=mark, timeout=10)
+    assert answer.text not in {ONE_MOMENT, NOT_SAVED}
+    await h.settled()
+    texts = [m.text for m in h.emulator.chat_messages(person) if m.message_id > mark]
+    assert ONE_MOMENT not in texts and NOT_SAVED not in texts  # a fresh one, unnoticed
+    assert await stored_notes(h) == [note_of(person)]
+    tried_again = "connection was gone" in caplog.text
+    assert tried_again == (idle == "used a moment ago")

@@ -1,0 +1,57 @@
+"""``python -m bot`` in webhook mode stops in order on SIGTERM: uvicorn stops serving,
+then the application stops and shuts down, its jobs stop and the database is closed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+from bot.emulator import BotApiEmulator
+from tests.e2e.test_metrics_port import REPO, TOKEN, free_port, start_bot
+from tests.e2e.test_webhook import get
+from tests.support.botapi import BotApiSpec
+from tests.support.harness import TEST_KEY, WEBHOOK_SECRET
+
+USER = 6501
+
+
+async def test_python_m_bot_in_webhook_mode_stops_in_order_on_sigterm(
+    botapi_spec: BotApiSpec, tmp_path: Path
+) -> None:
+    port = free_port()
+    with BotApiEmulator(token=TOKEN, validator=botapi_spec.validate) as emu:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": emu.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'kindbreak.sqlite3'}",
+            "DATA_ENCRYPTION_KEY": TEST_KEY,
+            "BOT_MODE": "webhook",
+            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "WEBHOOK_PORT": str(port),
+            "LOG_LEVEL": "INFO",
+            "PYTHONPATH": str(REPO),
+        }
+        log = tmp_path / "bot.log"
+        bot = await asyncio.to_thread(start_bot, env, tmp_path, log)
+        try:
+            await emu.wait_for(lambda: emu.webhook_url or None, 60, description="setWebhook")
+            emu.add_user(USER, first_name="Sam")
+            mark = emu.mark(USER)
+            emu.send_text(USER, "/start")  # posted to the bot's webhook
+            await emu.next_message(USER, after=mark, timeout=30)
+            assert (await asyncio.to_thread(get, f"http://127.0.0.1:{port}/healthz"))[0] == 200
+            bot.send_signal(signal.SIGTERM)
+            code = await asyncio.to_thread(bot.wait, 30)
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+                bot.wait()
+        output = log.read_text()
+        assert code == 0, output
+        assert "Traceback" not in output
+        assert "Kindbreak stopped: updates, jobs and the database closed" in output
+        assert emu.violations == []
