@@ -142,6 +142,7 @@ def test_relapse_is_not_excused_by_recovery() -> None:
         "my mum's moving into a care home next month",
         "my mum's going to kill me when she sees the state of the kitchen",
         "my boss is gonna kill me, i forgot the meeting",
+        "my sister will kill me when she finds out i broke her straighteners",
         "final goodbye to our old house today, handed the keys over",
         "opened a tin, only a tiny cut but it bled everywhere",
         "wrote my will today with a solicitor, turned 40",
@@ -160,6 +161,7 @@ def test_everyday_wording_is_not_listed_as_urgent(text: str) -> None:
     [
         "my friend is not moving and she won't wake up",
         "my dad is going to kill me when he gets home",
+        "my mum is going to kill me when she sees i cut my arms",
         "my husband is going to kill me, he hit me last night and he has a knife",
         "i cut my wrist and it bled everywhere",
         "goodbye for now, i won't be around much longer, i took the pills",
