@@ -11,6 +11,7 @@ from bot.core.crisis_screen.fuzzy import edit_distance
 from bot.core.crisis_screen.lexicon import category_names, load_lexicon, read_file
 from bot.core.crisis_screen.normalise import normalise
 from bot.core.crisis_screen.result import URGENT_CATEGORIES
+from bot.core.crisis_screen.rules import listed, prepare
 
 
 def norm(text: str) -> str:
@@ -144,6 +145,44 @@ def test_grief_does_not_hide_a_wish_to_follow() -> None:
 
 def test_relapse_is_not_excused_by_recovery() -> None:
     assert screen_text("I was 2 years clean but I relapsed and cut again last night")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gutted my best mate's moving to manchester",
+        "my mum's moving into a care home next month",
+        "my mum's going to kill me when she sees the state of the kitchen",
+        "my boss is gonna kill me, i forgot the meeting",
+        "my sister will kill me when she finds out i broke her straighteners",
+        "final goodbye to our old house today, handed the keys over",
+        "opened a tin, only a tiny cut but it bled everywhere",
+        "wrote my will today with a solicitor, turned 40",
+        "this is goodbye for today haha, back tmrw",
+        "jumping off the high board at the pool tomorrow",
+        "paramedic here, we had an overdose in tonight, he's ok",
+        "icu nurse, had a lad in after an overdose today",
+    ],
+)
+def test_everyday_wording_is_not_listed_as_urgent(text: str) -> None:
+    assert not listed(prepare(text)).categories & URGENT_CATEGORIES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend is not moving and she won't wake up",
+        "my dad is going to kill me when he gets home",
+        "my mum is going to kill me when she sees i cut my arms",
+        "my husband is going to kill me, he hit me last night and he has a knife",
+        "i cut my wrist and it bled everywhere",
+        "goodbye for now, i won't be around much longer, i took the pills",
+        "paramedic here, i just took all my pills",
+        "nurse. i have the pills in my hand and i'm going to take them tonight",
+    ],
+)
+def test_everyday_exceptions_leave_urgent_wording_listed(text: str) -> None:
+    assert listed(prepare(text)).categories & URGENT_CATEGORIES
 
 
 # --- levels and categories ------------------------------------------------------------------
