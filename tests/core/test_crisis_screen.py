@@ -134,6 +134,19 @@ def test_what_someone_else_is_doing_is_not_danger_unless_it_stopped(text: str) -
     assert screen_text(text).level is not Level.URGENT
 
 
+def test_a_film_plot_is_not_danger_now_but_wanting_to_do_the_same_is() -> None:
+    assert not screen_text("in the film a man is about to kill himself but his dog saves him")
+    screen = screen_text("in the film a man is about to kill himself and i want to do the same")
+    assert "ideation" in screen.categories
+    assert (
+        "ideation"
+        in screen_text(
+            "my uncle killed himself and i keep thinking about doing the same"
+        ).categories
+    )
+    assert not screen_text("my friend ran a marathon and i want to do the same")
+
+
 def test_context_never_excuses_an_urgent_message() -> None:
     screen = screen_text("I'm a nurse and I just took all my pills")
     assert screen.level is Level.URGENT
@@ -198,6 +211,9 @@ def test_everyday_exceptions_leave_urgent_wording_listed(text: str) -> None:
         ("my friend isnt moving", "someone_else_now"),
         ("my brother is not breathing", "someone_else_now"),
         ("my mum has been unconscious for a minute", "someone_else_now"),
+        ("a man is about to hang himself in the park", "someone_else_now"),
+        ("on my ward a girl is about to hang herself", "someone_else_now"),
+        ("my sister is a nurse. she says she wants to kill herself tonight", "someone_else_now"),
         ("I'm going to kill myself tonight", "attempt"),
     ],
 )
