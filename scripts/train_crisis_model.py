@@ -95,9 +95,9 @@ def train(c: float, threshold: float, floor: float) -> dict[str, Any]:
 def main() -> None:
     """Train and write the weights file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=24.0, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=36.0, help="inverse regularisation strength")
     parser.add_argument("--threshold", type=float, default=0.29, help="crisis head threshold")
-    parser.add_argument("--floor", type=float, default=20.0, help="least vector length")
+    parser.add_argument("--floor", type=float, default=25.0, help="least vector length")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     args = parser.parse_args()
     weights = train(args.c, args.threshold, args.floor)
