@@ -59,6 +59,7 @@ if str(REPO) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 
 from scripts.bench_checkins import (  # noqa: E402
+    BENCH_KEY,
     DUE,
     TELEGRAM_ID_BASE,
     Probe,
@@ -119,6 +120,7 @@ async def bot_process(config: dict[str, Any]) -> dict[str, Any]:
         database_url=config["url"],
         chart_dir=Path(config["workdir"]) / config["name"],
         dispatch_interval_seconds=config["interval"],
+        data_encryption_keys=(Secret(BENCH_KEY),),  # the key the seeding wrote with
     )
     started = time.perf_counter()
     app = build_application(
