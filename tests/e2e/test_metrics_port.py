@@ -64,6 +64,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def bot_env(emu: BotApiEmulator, folder: Path, **settings: str) -> dict[str, str]:
+    """The environment of ``python -m bot`` against the emulator, on SQLite in ``folder``."""
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": emu.api_url,
+        "DATABASE_URL": f"sqlite:///{folder / 'kindbreak.sqlite3'}",
+        "DATA_ENCRYPTION_KEY": TEST_KEY,
+        "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(REPO),
+        **settings,
+    }
+
+
 def start_bot(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
     """``python -m bot`` as deployed, its output into ``log``."""
     with log.open("wb") as out:
@@ -92,16 +106,7 @@ async def test_python_m_bot_serves_metrics_and_stops_in_order_on_sigterm(
 ) -> None:
     port = free_port()
     with BotApiEmulator(token=TOKEN, validator=botapi_spec.validate) as emu:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": emu.api_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'kindbreak.sqlite3'}",
-            "DATA_ENCRYPTION_KEY": TEST_KEY,
-            "METRICS_PORT": str(port),
-            "LOG_LEVEL": "INFO",
-            "PYTHONPATH": str(REPO),
-        }
+        env = bot_env(emu, tmp_path, METRICS_PORT=str(port))
         log = tmp_path / "bot.log"
         bot = await asyncio.to_thread(start_bot, env, tmp_path, log)
         try:

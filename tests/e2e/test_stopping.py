@@ -4,15 +4,14 @@ then the application stops and shuts down, its jobs stop and the database is clo
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator
-from tests.e2e.test_metrics_port import REPO, TOKEN, free_port, start_bot
+from tests.e2e.test_metrics_port import TOKEN, bot_env, free_port, start_bot
 from tests.e2e.test_webhook import get
 from tests.support.botapi import BotApiSpec
-from tests.support.harness import TEST_KEY, WEBHOOK_SECRET
+from tests.support.harness import WEBHOOK_SECRET
 
 USER = 6501
 
@@ -22,19 +21,14 @@ async def test_python_m_bot_in_webhook_mode_stops_in_order_on_sigterm(
 ) -> None:
     port = free_port()
     with BotApiEmulator(token=TOKEN, validator=botapi_spec.validate) as emu:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": emu.api_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'kindbreak.sqlite3'}",
-            "DATA_ENCRYPTION_KEY": TEST_KEY,
-            "BOT_MODE": "webhook",
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "WEBHOOK_PORT": str(port),
-            "LOG_LEVEL": "INFO",
-            "PYTHONPATH": str(REPO),
-        }
+        env = bot_env(
+            emu,
+            tmp_path,
+            BOT_MODE="webhook",
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            WEBHOOK_SECRET=WEBHOOK_SECRET,
+            WEBHOOK_PORT=str(port),
+        )
         log = tmp_path / "bot.log"
         bot = await asyncio.to_thread(start_bot, env, tmp_path, log)
         try:
