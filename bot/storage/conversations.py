@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -35,11 +36,24 @@ async def get_person_and_conversation(
     ``id`` and ``user_id``). While the caller holds the record, ``session.get`` hands it
     out without another round trip (the session keeps only weak references).
     """
+    query = _person_query(tuple((records or {}).items()))
+    result = await session.exec(query, params={"telegram_id": telegram_id})
+    row = result.first()
+    if row is None:
+        return PersonAndConversation(None, None, None)
+    record = next((found for found in row[2:] if found is not None), None)
+    return PersonAndConversation(row[0], row[1], record)
+
+
+@lru_cache(maxsize=16)
+def _person_query(records: tuple[tuple[str, type[SQLModel]], ...]) -> Any:
+    """The query of ``get_person_and_conversation`` for these records, built once (a
+    statement is immutable; only the Telegram id, a parameter, changes per update)."""
     query: Any = select(User, Conversation).join(
         Conversation, col(Conversation.user_id) == col(User.id), isouter=True
     )
     flows_by_model: dict[type[SQLModel], list[str]] = {}
-    for flow, model in (records or {}).items():
+    for flow, model in records:
         flows_by_model.setdefault(model, []).append(flow)
     for model, flows in flows_by_model.items():
         table: Any = model
@@ -52,14 +66,8 @@ async def get_person_and_conversation(
             ),
             isouter=True,
         ).add_columns(model)
-    result = await session.exec(
-        query.where(col(User.telegram_id) == telegram_id).execution_options(populate_existing=True)
-    )
-    row = result.first()
-    if row is None:
-        return PersonAndConversation(None, None, None)
-    record = next((found for found in row[2:] if found is not None), None)
-    return PersonAndConversation(row[0], row[1], record)
+    where = col(User.telegram_id) == sa.bindparam("telegram_id", type_=sa.BigInteger)
+    return query.where(where).execution_options(populate_existing=True)
 
 
 async def get_conversation(session: AsyncSession, *, user_id: int) -> Conversation | None:
