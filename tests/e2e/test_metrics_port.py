@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlmodel import select
@@ -78,12 +80,26 @@ def bot_env(emu: BotApiEmulator, folder: Path, **settings: str) -> dict[str, str
     }
 
 
-def start_bot(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
-    """``python -m bot`` as deployed, its output into ``log``."""
+@contextmanager
+def running_bot(env: dict[str, str], cwd: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m bot`` as deployed, its output into ``log``; killed at the end if still
+    running (a test that failed before stopping it)."""
     with log.open("wb") as out:
-        return subprocess.Popen(
+        bot = subprocess.Popen(
             [sys.executable, "-m", "bot"], cwd=cwd, env=env, stdout=out, stderr=out
         )
+    try:
+        yield bot
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.wait()
+
+
+async def terminated(bot: subprocess.Popen[bytes]) -> int:
+    """Send SIGTERM, as systemd does, and wait for the exit code."""
+    bot.send_signal(signal.SIGTERM)
+    return await asyncio.to_thread(bot.wait, 30)
 
 
 async def counted(url: str, messages: int, timeout: float = 10.0) -> bool:
@@ -108,8 +124,7 @@ async def test_python_m_bot_serves_metrics_and_stops_in_order_on_sigterm(
     with BotApiEmulator(token=TOKEN, validator=botapi_spec.validate) as emu:
         env = bot_env(emu, tmp_path, METRICS_PORT=str(port))
         log = tmp_path / "bot.log"
-        bot = await asyncio.to_thread(start_bot, env, tmp_path, log)
-        try:
+        with running_bot(env, tmp_path, log) as bot:
             await emu.wait_for(lambda: emu.active_polls > 0 or None, 60, description="polling")
             emu.add_user(USER, first_name="Sam")
             mark = emu.mark(USER)
@@ -117,12 +132,7 @@ async def test_python_m_bot_serves_metrics_and_stops_in_order_on_sigterm(
             await emu.next_message(USER, after=mark, timeout=30)
             # counted once the update is finished, a moment after its answer went out
             assert await counted(f"http://127.0.0.1:{port}/metrics", 1)
-            bot.send_signal(signal.SIGTERM)
-            code = await asyncio.to_thread(bot.wait, 30)
-        finally:
-            if bot.poll() is None:
-                bot.kill()
-                bot.wait()
+            code = await terminated(bot)
         output = log.read_text()
         assert code == 0, output
         assert "Traceback" not in output

@@ -4,11 +4,10 @@ then the application stops and shuts down, its jobs stop and the database is clo
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator
-from tests.e2e.test_metrics_port import TOKEN, bot_env, free_port, start_bot
+from tests.e2e.test_metrics_port import TOKEN, bot_env, free_port, running_bot, terminated
 from tests.e2e.test_webhook import get
 from tests.support.botapi import BotApiSpec
 from tests.support.harness import WEBHOOK_SECRET
@@ -30,20 +29,14 @@ async def test_python_m_bot_in_webhook_mode_stops_in_order_on_sigterm(
             WEBHOOK_PORT=str(port),
         )
         log = tmp_path / "bot.log"
-        bot = await asyncio.to_thread(start_bot, env, tmp_path, log)
-        try:
+        with running_bot(env, tmp_path, log) as bot:
             await emu.wait_for(lambda: emu.webhook_url or None, 60, description="setWebhook")
             emu.add_user(USER, first_name="Sam")
             mark = emu.mark(USER)
             emu.send_text(USER, "/start")  # posted to the bot's webhook
             await emu.next_message(USER, after=mark, timeout=30)
             assert (await asyncio.to_thread(get, f"http://127.0.0.1:{port}/healthz"))[0] == 200
-            bot.send_signal(signal.SIGTERM)
-            code = await asyncio.to_thread(bot.wait, 30)
-        finally:
-            if bot.poll() is None:
-                bot.kill()
-                bot.wait()
+            code = await terminated(bot)
         output = log.read_text()
         assert code == 0, output
         assert "Traceback" not in output
