@@ -31,6 +31,7 @@ from bot.core.log_ids import log_id
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
+from bot.delivery.requests import BoundedRequest
 from bot.flow import DangerFn, Exchange, FlowRouter, FlowSpec
 from bot.flow.faults import answer_button, with_retries
 from bot.flow.ordering import PerPersonOrder
@@ -218,6 +219,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         # different people at once, each person's updates in order (state is per person)
         .concurrent_updates(PerPersonOrder(observe=metrics.observe_update))
+        # a few connections, well used: the pool's cost per request grows with its size
+        .request(BoundedRequest(settings.bot_api_connections))
         .post_init(_starter(settings, flows, clock or SystemClock(), name))
         .post_shutdown(_stop)
         .build(),

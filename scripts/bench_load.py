@@ -306,6 +306,7 @@ class RoundResult:
     lone_p50: float = 0.0
     lone_p99: float = 0.0
     latencies: list[float] = field(default_factory=list, repr=False)
+    by_step: dict[int, list[float]] = field(default_factory=dict, repr=False)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -324,13 +325,16 @@ async def closed_loop(
     start = time.perf_counter()
     opens, closes = start + warmup, start + warmup + window
     latencies: list[float] = []
+    by_step: dict[int, list[float]] = {}
     cpu: list[float] = []
 
     async def loop(person: Person) -> None:
         while time.perf_counter() < closes:
+            step = person.position
             sent, done = await person.next(emu)
             if opens <= done <= closes:  # answered within the window, whenever sent
                 latencies.append(done - sent)
+                by_step.setdefault(step, []).append(done - sent)
 
     async def meter() -> None:
         await asyncio.sleep(max(0.0, opens - time.perf_counter()))
@@ -347,6 +351,7 @@ async def closed_loop(
         cpu_ms=(cpu[1] - cpu[0]) / max(count, 1) * 1000,
         peak_mib=child.peak_rss() / 2**20,
         latencies=latencies,
+        by_step=by_step,
     )
 
 
@@ -408,6 +413,17 @@ def report(name: str, rounds: Sequence[RoundResult]) -> dict[str, float]:
     return medians
 
 
+def report_steps(name: str, rounds: Sequence[RoundResult], script: Sequence[Action]) -> None:
+    """p50 and p99 of each step of the break, over every round."""
+    print(f"  {name} by step (all rounds):")
+    for step, action in enumerate(script):
+        found = [x for r in rounds for x in r.by_step.get(step, [])]
+        print(
+            f"    {step} {action.kind:4} {action.value[:18]:18} n {len(found):5}"
+            f"  p50 {percentile(found, 50) * 1000:8.1f} ms  p99 {percentile(found, 99) * 1000:8.1f} ms"
+        )
+
+
 async def run(args: argparse.Namespace) -> int:
     """The whole benchmark; returns the exit status."""
     from tests.support.botapi import BotApiSpec
@@ -458,6 +474,8 @@ async def run(args: argparse.Namespace) -> int:
             await drop_database(args.postgres, database_url)
     echo = report("echo", results["echo"])
     kind = report("kindbreak", results["kindbreak"])
+    report_steps("echo", results["echo"], ECHO_BREAK)
+    report_steps("kindbreak", results["kindbreak"], KINDBREAK_BREAK)
     print(
         f"\nmedians of {args.rounds} rounds, {args.people} people, {'PostgreSQL' if args.postgres else 'SQLite'}"
     )

@@ -1,0 +1,98 @@
+"""Bot API requests: at most the configured number in flight, the rest in turn, none lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from urllib.parse import parse_qs
+
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.delivery.requests import BoundedRequest
+
+WAIT = 10.0  # seconds to wait for an event before the test fails
+
+
+class HoldingServer:
+    """A local HTTP server that holds every request until the test lets one go."""
+
+    def __init__(self) -> None:
+        self.arrived = 0
+        self.released = 0
+        self.peak = 0  # the most requests held at once
+        self.connections = 0
+        self.changed = asyncio.Condition()
+        self.turns = asyncio.Semaphore(0)
+        self.server: asyncio.Server | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}/botTOKEN/sendMessage"
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        while not reader.at_eof():
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                break
+            length = next(
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            body = parse_qs((await reader.readexactly(length)).decode())
+            async with self.changed:
+                self.arrived += 1
+                self.peak = max(self.peak, self.arrived - self.released)
+                self.changed.notify_all()
+            await self.turns.acquire()
+            answer = json.dumps({"ok": True, "result": {"echo": body["text"][0]}}).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(answer)}\r\n\r\n".encode()
+                + answer
+            )
+            await writer.drain()
+
+    async def let_one_go(self) -> None:
+        self.released += 1
+        self.turns.release()
+
+    async def wait_until(self, arrived: int) -> None:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: self.arrived >= arrived), WAIT)
+
+
+async def test_no_more_requests_in_flight_than_allowed_and_every_one_answered() -> None:
+    server = HoldingServer()
+    await server.start()
+    request = BoundedRequest(3)
+    await request.initialize()
+    try:
+        calls = [
+            asyncio.create_task(request.post(server.url, request_data=_text(f"hello {n}")))
+            for n in range(10)
+        ]
+        for released in range(10):
+            await server.wait_until(min(10, released + 3))
+            await server.let_one_go()
+        answers = await asyncio.wait_for(asyncio.gather(*calls), WAIT)
+    finally:
+        await request.shutdown()
+        assert server.server is not None
+        server.server.close()
+    assert server.arrived == 10
+    assert server.peak == 3  # three at once, never more
+    assert server.connections <= 3  # on as many connections, kept open between requests
+    assert sorted(a["echo"] for a in answers) == sorted(f"hello {n}" for n in range(10))
+
+
+def _text(text: str) -> RequestData:
+    return RequestData([RequestParameter("text", text, None)])
