@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from functools import partial
@@ -25,13 +26,14 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
+from bot.core.crisis_screen import warm as warm_screen
 from bot.core.crisis_screen.result import Screen
 from bot.core.flood import FloodGate
 from bot.core.log_ids import log_id
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
-from bot.delivery.requests import BoundedRequest
+from bot.delivery.requests import AiohttpRequest
 from bot.flow import DangerFn, Exchange, FlowRouter, FlowSpec
 from bot.flow.faults import answer_button, with_retries
 from bot.flow.ordering import PerPersonOrder
@@ -220,7 +222,7 @@ def build_application(
         # different people at once, each person's updates in order (state is per person)
         .concurrent_updates(PerPersonOrder(observe=metrics.observe_update))
         # a few connections, well used: the pool's cost per request grows with its size
-        .request(BoundedRequest(settings.bot_api_connections))
+        .request(AiohttpRequest(settings.bot_api_connections))
         .post_init(_starter(settings, flows, clock or SystemClock(), name))
         .post_shutdown(_stop)
         .build(),
@@ -236,6 +238,8 @@ def _starter(
     """What the application does once it is built: its database, services and jobs."""
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        # compiled while the rest starts; a message that comes first waits for this one
+        threading.Thread(target=warm_screen, name="compile the crisis screen", daemon=True).start()
         engine = create_engine(
             settings.database_url,
             keys=settings.encryption_keys,

@@ -180,15 +180,21 @@ async def bot_process(config: dict[str, Any]) -> dict[str, Any]:
 
 
 async def baseline_process(config: dict[str, Any]) -> dict[str, Any]:
-    """Bare ``send_prompt`` calls (no database): the same bot and rate limiting, 64 at a time."""
+    """Bare ``send_prompt`` calls (no database): the same client and rate limiting, 64 at a time."""
     from telegram.error import RetryAfter
     from telegram.ext import ApplicationBuilder
 
     from bot.delivery.rate_limits import ReplyFirstRateLimiter, scheduled_sends
+    from bot.delivery.requests import AiohttpRequest
     from bot.storage.deliveries import ClaimedDelivery
     from handlers.checkin import send_prompt
 
-    builder = ApplicationBuilder().token(config["token"]).base_url(config["base_url"])
+    builder = (
+        ApplicationBuilder()
+        .token(config["token"])
+        .base_url(config["base_url"])
+        .request(AiohttpRequest(64))  # the bot's own Bot API client, as many in flight
+    )
     if config["budget"]:
         builder = builder.rate_limiter(ReplyFirstRateLimiter())
     app = builder.build()

@@ -48,7 +48,7 @@ class Settings:
     flood_burst: int = 20
     flood_per_minute: int = 60
     # Bot API requests in flight at once (the rest wait their turn; see bot/delivery/requests.py)
-    bot_api_connections: int = 16
+    bot_api_connections: int = 64
     # newest first: the first encrypts, every one decrypts (see scripts/rotate-key)
     data_encryption_keys: tuple[Secret, ...] = ()
     # entries older than this many months are deleted automatically (None: kept)
@@ -215,7 +215,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         database_wait_seconds=read_float(env, "DATABASE_WAIT_SECONDS", 20.0, 1.0, 600.0),
         flood_burst=read_int(env, "FLOOD_BURST", 20, 1, 1000),
         flood_per_minute=read_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
-        bot_api_connections=read_int(env, "BOT_API_CONNECTIONS", 16, 1, 256),
+        bot_api_connections=read_int(env, "BOT_API_CONNECTIONS", 64, 1, 1024),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
         chart_workers=_chart_workers(env),
         retention_months=_retention(env),

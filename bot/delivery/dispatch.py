@@ -24,6 +24,7 @@ from bot.delivery.recording import (
     plan_after,
     record_outcomes,
 )
+from bot.delivery.requests import surely_unsent
 from bot.storage.availability import retrying
 from bot.storage.db import SessionFactory
 from bot.storage.deliveries import (
@@ -94,14 +95,6 @@ class DispatchReport:
             self.late[item.kind] += 1
 
 
-def _never_reached(exc: NetworkError) -> bool:
-    """True when the request surely did not deliver anything (so a retry cannot duplicate)."""
-    text = exc.message
-    if text.startswith("httpx."):  # no answer: only a refused connection is surely undelivered
-        return text.startswith(("httpx.ConnectError", "httpx.ConnectTimeout"))
-    return True  # the server answered with an error (5xx): nothing was sent
-
-
 async def _attempt(claimed: ClaimedDelivery, sender: Sender, now: datetime) -> SendOutcome:
     try:
         with scheduled_sends():  # waits for the send budget that answers to people leave
@@ -122,7 +115,7 @@ async def _attempt(claimed: ClaimedDelivery, sender: Sender, now: datetime) -> S
     except BadRequest as exc:
         return SendOutcome(DeliveryStatus.FAILED, detail=exc.message[:200])
     except NetworkError as exc:
-        if not _never_reached(exc):
+        if not surely_unsent(exc):
             return SendOutcome(DeliveryStatus.UNCERTAIN, detail=exc.message[:200])
         if claimed.attempts >= MAX_ATTEMPTS:
             return SendOutcome(DeliveryStatus.FAILED, detail=f"gave up: {exc.message}"[:200])

@@ -1,48 +1,111 @@
-"""Bot API requests with a bounded number in flight, on a small pool of connections.
+"""Bot API requests over aiohttp, on a small pool of connections used in turn.
 
-httpcore's pool looks at every one of its connections (and polls each idle socket) on
-every request it starts and ends, so its cost per request grows with the number of
-connections. python-telegram-bot's default pool of 256 connections, with the updates of
-many people handled at once, made that bookkeeping about a fifth of the bot's CPU. Here at
-most ``size`` requests are handed to httpcore at once, on a pool of that size: the rest
-wait their turn in order, before httpcore, where waiting costs nothing per connection.
+python-telegram-bot's own request class (httpx, httpcore, anyio) spent about a third of
+the bot's CPU under load on each request's way through the stack, and httpcore's pool
+looks at every connection (polling each idle socket) whenever a request starts or ends, so
+its cost grows with the pool. aiohttp's connector keeps its waiters in a queue and parses
+responses in C. At most ``connections`` requests are in flight; the rest wait in order.
 """
 
 from __future__ import annotations
 
-import asyncio
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput, UploadFileDict
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
 
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
-from telegram.request import HTTPXRequest, RequestData
+READ_TIMEOUT = 5.0  # seconds, as python-telegram-bot's own default
+CONNECT_TIMEOUT = 5.0
+MEDIA_WRITE_TIMEOUT = 20.0  # an upload (a chart) may take longer to write
 
 
-class BoundedRequest(HTTPXRequest):
-    """``HTTPXRequest`` with at most ``size`` requests in flight, first come first served."""
+class NotSent(NetworkError):
+    """The request never reached Telegram (no connection was made): trying again is safe."""
 
-    def __init__(self, size: int, **kwargs: object) -> None:
-        # waiting happens before the pool, so its own timeout is never what a request meets
-        super().__init__(connection_pool_size=size, **kwargs)  # type: ignore[arg-type]
-        self._turns = asyncio.Semaphore(size)
+
+def surely_unsent(exc: NetworkError) -> bool:
+    """Whether a failed call surely had no effect, so trying it again cannot duplicate it.
+
+    No answer after the request went out (a dropped connection, a read timeout) may mean it
+    took effect; an error status means Telegram answered and did nothing.
+    """
+    if isinstance(exc, NotSent):
+        return True
+    if isinstance(exc, TimedOut):
+        return "not* sent" in exc.message  # python-telegram-bot's pool timeout never left
+    return not exc.message.startswith(("aiohttp.", "httpx."))
+
+
+class AiohttpRequest(BaseRequest):
+    """A ``BaseRequest`` on one ``aiohttp.ClientSession``, opened by ``initialize``."""
+
+    def __init__(self, connections: int) -> None:
+        self._connections = connections
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float:
+        """The read timeout used when a call gives none."""
+        return READ_TIMEOUT
+
+    async def initialize(self) -> None:
+        """Open the session (within the running event loop)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections),
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        """Close the session and its connections."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
 
     async def do_request(
         self,
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """See ``HTTPXRequest.do_request``; waits for a free turn first."""
-        async with self._turns:
-            return await super().do_request(
-                url,
-                method,
-                request_data,
-                read_timeout,
-                write_timeout,
-                connect_timeout,
-                pool_timeout,
-            )
+        """See ``BaseRequest.do_request``: the status and body of Telegram's answer."""
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data else None
+        fields = request_data.json_parameters if request_data else {}
+        read = _seconds(read_timeout, READ_TIMEOUT)
+        if files:  # aiohttp has no write timeout of its own: an upload gets longer to answer
+            read += _seconds(write_timeout, MEDIA_WRITE_TIMEOUT)
+        timeout = aiohttp.ClientTimeout(
+            sock_connect=_seconds(connect_timeout, CONNECT_TIMEOUT), sock_read=read
+        )
+        try:
+            async with self._session.request(
+                method, url, data=_form(fields, files) if files else fields, timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
+            raise NotSent(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        except TimeoutError as err:
+            raise TimedOut from err
+        except aiohttp.ClientError as err:
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+
+def _seconds(value: ODVInput[float], default: float) -> float:
+    if isinstance(value, DefaultValue) or value is None:
+        return default
+    return float(value)
+
+
+def _form(fields: dict[str, str], files: UploadFileDict) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, (filename, content, mimetype) in files.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form

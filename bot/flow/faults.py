@@ -17,7 +17,9 @@ from enum import StrEnum
 from typing import TypeVar
 
 from telegram import CallbackQuery
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.delivery.requests import surely_unsent as surely_unsent_call
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +46,9 @@ def surely_unsent(exc: TelegramError) -> bool:
     """True when the call surely had no effect, so trying again cannot make a second one."""
     if isinstance(exc, RetryAfter):
         return True
-    if isinstance(exc, TimedOut):
-        return "not* sent" in exc.message  # only a pool timeout never left
     if isinstance(exc, BadRequest | Forbidden) or not isinstance(exc, NetworkError):
         return False
-    if exc.message.startswith("httpx."):  # no answer: only a refused connection is sure
-        return exc.message.startswith(("httpx.ConnectError", "httpx.ConnectTimeout"))
-    return True  # Telegram answered with a 5xx: nothing happened
+    return surely_unsent_call(exc)
 
 
 def retry_wait(exc: TelegramError, *, unsent_only: bool = False) -> float | None:

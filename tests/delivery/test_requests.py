@@ -1,15 +1,19 @@
-"""Bot API requests: at most the configured number in flight, the rest in turn, none lost."""
+"""Bot API requests: at most the configured number in flight, the rest in turn, none lost;
+failures reach the bot as python-telegram-bot's own errors."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from urllib.parse import parse_qs
 
+import pytest
+from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.delivery.requests import BoundedRequest
+from bot.delivery.requests import AiohttpRequest, NotSent, surely_unsent
 
 WAIT = 10.0  # seconds to wait for an event before the test fails
 
@@ -17,7 +21,8 @@ WAIT = 10.0  # seconds to wait for an event before the test fails
 class HoldingServer:
     """A local HTTP server that holds every request until the test lets one go."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, hang_up: bool = False) -> None:
+        self.hang_up = hang_up  # close the connection instead of answering
         self.arrived = 0
         self.released = 0
         self.peak = 0  # the most requests held at once
@@ -52,6 +57,9 @@ class HoldingServer:
                 self.arrived += 1
                 self.peak = max(self.peak, self.arrived - self.released)
                 self.changed.notify_all()
+            if self.hang_up:
+                writer.close()
+                return
             await self.turns.acquire()
             answer = json.dumps({"ok": True, "result": {"echo": body["text"][0]}}).encode()
             writer.write(
@@ -73,7 +81,7 @@ class HoldingServer:
 async def test_no_more_requests_in_flight_than_allowed_and_every_one_answered() -> None:
     server = HoldingServer()
     await server.start()
-    request = BoundedRequest(3)
+    request = AiohttpRequest(3)
     await request.initialize()
     try:
         calls = [
@@ -92,6 +100,54 @@ async def test_no_more_requests_in_flight_than_allowed_and_every_one_answered() 
     assert server.peak == 3  # three at once, never more
     assert server.connections <= 3  # on as many connections, kept open between requests
     assert sorted(a["echo"] for a in answers) == sorted(f"hello {n}" for n in range(10))
+
+
+async def test_a_dropped_connection_is_a_network_error() -> None:
+    server = HoldingServer(hang_up=True)
+    await server.start()
+    request = AiohttpRequest(2)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await request.post(server.url, request_data=_text("hello"))
+        assert not isinstance(raised.value, TimedOut)
+        assert not surely_unsent(raised.value)  # it may have taken effect: never sent twice
+    finally:
+        await request.shutdown()
+        assert server.server is not None
+        server.server.close()
+
+
+async def test_a_refused_connection_is_surely_unsent() -> None:
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    request = AiohttpRequest(2)
+    await request.initialize()
+    try:
+        with pytest.raises(NotSent) as raised:
+            await request.post(
+                f"http://127.0.0.1:{port}/botTOKEN/sendMessage", request_data=_text("hello")
+            )
+        assert surely_unsent(raised.value)  # safe to try again
+    finally:
+        await request.shutdown()
+
+
+async def test_no_answer_within_the_read_timeout_is_timed_out() -> None:
+    server = HoldingServer()
+    await server.start()
+    request = AiohttpRequest(2)
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut) as raised:
+            await request.post(server.url, request_data=_text("hello"), read_timeout=0.2)
+        assert not surely_unsent(raised.value)
+    finally:
+        await request.shutdown()
+        await server.let_one_go()
+        assert server.server is not None
+        server.server.close()
 
 
 def _text(text: str) -> RequestData:

@@ -7,6 +7,6 @@ clients, news, fiction, grief, recovery) excuses bare mentions but never an urge
 """
 
 from bot.core.crisis_screen.result import Level, Screen
-from bot.core.crisis_screen.rules import screen_text
+from bot.core.crisis_screen.rules import screen_text, warm
 
-__all__ = ["Level", "Screen", "screen_text"]
+__all__ = ["Level", "Screen", "screen_text", "warm"]

@@ -13,6 +13,7 @@ from typing import Any, cast
 from bot.core.crisis_screen.anchors import Anchored, AnchorIndex
 from bot.core.crisis_screen.fuzzy import Vocabulary
 from bot.core.crisis_screen.requirements import alternative
+from bot.core.once import once
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 _MACRO = re.compile(r"\{(\w+)\}")
@@ -146,7 +147,7 @@ def category_names() -> tuple[str, ...]:
     )
 
 
-@cache
+@once
 def load_lexicon() -> Lexicon:
     """The compiled lexicon (read from the data files on first use, then cached)."""
     vocabulary_data = read_file("_vocabulary")

@@ -21,6 +21,8 @@ from operator import itemgetter, mul
 from pathlib import Path
 from typing import Any, cast
 
+from bot.core.once import once
+
 WEIGHTS_FILE = Path(__file__).parent / "weights.json"
 HEADS = ("crisis", "urgent", "others", "someone_else")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -203,7 +205,7 @@ class _Columns:
     words: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
 
-@cache
+@once
 def load_model() -> Model:
     """The shipped weights (read once, then cached)."""
     with WEIGHTS_FILE.open(encoding="utf-8") as fh:

@@ -8,7 +8,7 @@ from bot.core.crisis_screen.model import verdict
 from bot.core.crisis_screen.normalise import normalise
 from bot.core.crisis_screen.result import URGENT_CATEGORIES, Screen, screen_of
 
-__all__ = ["listed", "passages", "prepare", "screen_text"]
+__all__ = ["listed", "passages", "prepare", "screen_text", "warm"]
 
 PASSAGE = 320  # characters of prepared text screened at a time
 
@@ -75,3 +75,11 @@ def screen_text(text: str) -> Screen:
     for passage, findings in zip(cut, listed_passages(cut), strict=True):
         found |= _screen_passage(passage, findings)
     return screen_of(frozenset(found))
+
+
+_WARM = "Work was long today. I made pasta and called my sister about the weekend. " * 8
+
+
+def warm() -> None:
+    """Read and compile all the screen uses (about a second), so no message waits for it."""
+    screen_text(_WARM)
