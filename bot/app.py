@@ -238,8 +238,9 @@ def _starter(
     """What the application does once it is built: its database, services and jobs."""
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        # compiled while the rest starts; a message that comes first waits for this one
-        threading.Thread(target=warm_screen, name="compile the crisis screen", daemon=True).start()
+        # compiled in a thread once the bot is polling; a message that comes first waits for it
+        assert app.job_queue is not None
+        app.job_queue.run_once(_warm_screen, 0, name="compile the crisis screen")
         engine = create_engine(
             settings.database_url,
             keys=settings.encryption_keys,
@@ -275,6 +276,10 @@ def _starter(
         )
 
     return post_init
+
+
+async def _warm_screen(context: BotContext) -> None:
+    threading.Thread(target=warm_screen, name="compile the crisis screen", daemon=True).start()
 
 
 async def _stop(app: Application) -> None:  # type: ignore[type-arg]
