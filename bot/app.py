@@ -12,8 +12,7 @@ from dataclasses import replace
 from functools import partial
 from typing import cast
 
-from telegram import BotCommand, Update
-from telegram.error import Forbidden, TelegramError
+from telegram import BotCommand
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -29,18 +28,17 @@ from bot.context import SERVICES_KEY, BotContext, KBApplication, Services
 from bot.core.crisis_screen import warm as warm_screen
 from bot.core.crisis_screen.result import Screen
 from bot.core.flood import FloodGate
-from bot.core.log_ids import log_id
 from bot.delivery.dispatch import Sender
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
 from bot.delivery.requests import AiohttpRequest
 from bot.flow import DangerFn, Exchange, FlowRouter, FlowSpec
-from bot.flow.faults import answer_button, with_retries
+from bot.flow.errors import on_error
 from bot.flow.ordering import PerPersonOrder
 from bot.flow.spec import UnstoredDangerFn
 from bot.jobs import schedule_jobs
 from bot.metrics import METRICS_KEY, Metrics
-from bot.storage.availability import ATTEMPT_LOCK_WAIT, database_unavailable
+from bot.storage.availability import ATTEMPT_LOCK_WAIT
 from bot.storage.db import create_engine, migrate, session_factory
 from bot.storage.encryption import WrongKeyError
 from bot.storage.keys import verify_key
@@ -159,34 +157,6 @@ def bot_commands(flows: list[FlowSpec], language: str | None = None) -> list[Bot
     """The command menu registered with Telegram."""
     handled = {"cancel"} | {c for f in flows for c in f.commands}
     return [BotCommand(c, t(f"commands.{c}", language)) for c in MENU_COMMANDS if c in handled]
-
-
-async def on_error(update: object, context: BotContext) -> None:
-    """Log the failure and tell the person kindly; what was stored stays stored."""
-    if not isinstance(update, Update):
-        log.error("error outside an update", exc_info=context.error)
-        return
-    person = update.effective_user.id if update.effective_user else None
-    who = "?" if person is None else log_id(person, context.services.settings.log_secret)
-    if isinstance(context.error, Forbidden):  # they blocked the bot: nothing more to send
-        log.info("person %s cannot be written to (update %d)", who, update.update_id)
-        return
-    log.error(
-        "error while handling update %d (person %s)", update.update_id, who, exc_info=context.error
-    )
-    language = update.effective_user.language_code if update.effective_user else None
-    if update.callback_query is not None:  # never leave a button spinning
-        await answer_button(update.callback_query, None)
-    chat = update.effective_chat
-    if chat is None or chat.type != "private":
-        return
-    try:
-        # the database away for longer than an update waits: say plainly it was not saved
-        unsaved = context.error is not None and database_unavailable(context.error)
-        text = t("fallback.not_saved" if unsaved else "fallback.error", language)
-        await with_retries(lambda: context.bot.send_message(chat.id, text))
-    except TelegramError:  # the failure may be the connection itself
-        log.warning("could not tell the user about the error")
 
 
 def build_application(

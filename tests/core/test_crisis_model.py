@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.crisis_screen import model
-from bot.core.crisis_screen.model import HEADS, load_model, scores, verdict
+from bot.core.crisis_screen.model import HEADS, load_model, scores
 from bot.core.crisis_screen.rules import listed, prepare
+from bot.core.crisis_screen.verdicts import verdict
 
 MESSAGES = [
     "had a long day at work, feeling a bit flat",

@@ -4,8 +4,10 @@ failures reach the bot as python-telegram-bot's own errors."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qs
 
 import pytest
@@ -78,12 +80,27 @@ class HoldingServer:
             await asyncio.wait_for(self.changed.wait_for(lambda: self.arrived >= arrived), WAIT)
 
 
-async def test_no_more_requests_in_flight_than_allowed_and_every_one_answered() -> None:
-    server = HoldingServer()
-    await server.start()
-    request = AiohttpRequest(3)
+@contextlib.asynccontextmanager
+async def running(
+    connections: int, server: HoldingServer | None = None
+) -> AsyncIterator[AiohttpRequest]:
+    """The request class, initialised, with ``server`` listening; both closed afterwards."""
+    if server is not None:
+        await server.start()
+    request = AiohttpRequest(connections)
     await request.initialize()
     try:
+        yield request
+    finally:
+        await request.shutdown()
+        if server is not None and server.server is not None:
+            server.turns.release()  # a request still held is let go
+            server.server.close()
+
+
+async def test_no_more_requests_in_flight_than_allowed_and_every_one_answered() -> None:
+    server = HoldingServer()
+    async with running(3, server) as request:
         calls = [
             asyncio.create_task(request.post(server.url, request_data=_text(f"hello {n}")))
             for n in range(10)
@@ -92,10 +109,6 @@ async def test_no_more_requests_in_flight_than_allowed_and_every_one_answered() 
             await server.wait_until(min(10, released + 3))
             await server.let_one_go()
         answers = await asyncio.wait_for(asyncio.gather(*calls), WAIT)
-    finally:
-        await request.shutdown()
-        assert server.server is not None
-        server.server.close()
     assert server.arrived == 10
     assert server.peak == 3  # three at once, never more
     assert server.connections <= 3  # on as many connections, kept open between requests
@@ -104,50 +117,31 @@ async def test_no_more_requests_in_flight_than_allowed_and_every_one_answered() 
 
 async def test_a_dropped_connection_is_a_network_error() -> None:
     server = HoldingServer(hang_up=True)
-    await server.start()
-    request = AiohttpRequest(2)
-    await request.initialize()
-    try:
+    async with running(2, server) as request:
         with pytest.raises(NetworkError) as raised:
             await request.post(server.url, request_data=_text("hello"))
-        assert not isinstance(raised.value, TimedOut)
-        assert not surely_unsent(raised.value)  # it may have taken effect: never sent twice
-    finally:
-        await request.shutdown()
-        assert server.server is not None
-        server.server.close()
+    assert not isinstance(raised.value, TimedOut)
+    assert not surely_unsent(raised.value)  # it may have taken effect: never sent twice
 
 
 async def test_a_refused_connection_is_surely_unsent() -> None:
     with socket.socket() as closed:  # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    request = AiohttpRequest(2)
-    await request.initialize()
-    try:
+    async with running(2) as request:
         with pytest.raises(NotSent) as raised:
             await request.post(
                 f"http://127.0.0.1:{port}/botTOKEN/sendMessage", request_data=_text("hello")
             )
-        assert surely_unsent(raised.value)  # safe to try again
-    finally:
-        await request.shutdown()
+    assert surely_unsent(raised.value)  # safe to try again
 
 
 async def test_no_answer_within_the_read_timeout_is_timed_out() -> None:
     server = HoldingServer()
-    await server.start()
-    request = AiohttpRequest(2)
-    await request.initialize()
-    try:
+    async with running(2, server) as request:
         with pytest.raises(TimedOut) as raised:
             await request.post(server.url, request_data=_text("hello"), read_timeout=0.2)
-        assert not surely_unsent(raised.value)
-    finally:
-        await request.shutdown()
-        await server.let_one_go()
-        assert server.server is not None
-        server.server.close()
+    assert not surely_unsent(raised.value)
 
 
 def _text(text: str) -> RequestData:

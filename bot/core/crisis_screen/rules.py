@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.crisis_screen.findings import Findings, listed, listed_passages
 from bot.core.crisis_screen.lexicon import load_lexicon
-from bot.core.crisis_screen.model import verdict
 from bot.core.crisis_screen.normalise import normalise
 from bot.core.crisis_screen.result import URGENT_CATEGORIES, Screen, screen_of
+from bot.core.crisis_screen.verdicts import verdict
 
 __all__ = ["listed", "passages", "prepare", "screen_text", "warm"]
 
