@@ -191,7 +191,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         # different people at once, each person's updates in order (state is per person)
         .concurrent_updates(PerPersonOrder(observe=metrics.observe_update))
-        # a few connections, well used: the pool's cost per request grows with its size
+        # Bot API calls on aiohttp, at most BOT_API_CONNECTIONS in flight, the rest in turn
         .request(AiohttpRequest(settings.bot_api_connections))
         .post_init(_starter(settings, flows, clock or SystemClock(), name))
         .post_shutdown(_stop)
