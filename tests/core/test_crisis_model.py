@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.crisis_screen import model
+from bot.core.crisis_screen import verdicts
 from bot.core.crisis_screen.model import HEADS, load_model, scores
 from bot.core.crisis_screen.rules import listed, prepare
 from bot.core.crisis_screen.verdicts import verdict
@@ -38,7 +38,7 @@ def test_fast_verdict_agrees_with_the_reference_scores(text: str) -> None:
 def test_a_close_call_falls_back_to_the_reference_scores(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(model, "_MARGIN", 2.0)
+    monkeypatch.setattr(verdicts, "_MARGIN", 2.0)
     prepared = prepare(text)
     assert verdict(prepared, listed(prepared).signals()) == reference(text)
 
