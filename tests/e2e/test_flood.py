@@ -16,20 +16,17 @@ FLOOD = 300
 CALM_BURST = 8
 
 
-async def _round_trip(h: Harness) -> float:
-    start = time.perf_counter()
-    await h.say(OTHER, "/help", timeout=30.0)
-    return time.perf_counter() - start
-
-
-BASELINE_FLOOR = 0.05  # seconds
-
-
-async def _behind(h: Harness, person: int, count: int) -> float:
-    """The other person's wait for an answer, sent just after ``count`` texts from ``person``."""
+async def _behind(h: Harness, person: int, count: int) -> tuple[float, int]:
+    """The other person's wait for an answer, sent just after ``count`` texts from ``person``,
+    and how many answers ``person`` had been sent by the moment it arrived."""
+    mark = h.emulator.mark(person)
     for number in range(count):
         h.emulator.send_text(person, f"hello {number}")
-    return await _round_trip(h)
+    start = time.perf_counter()
+    await h.say(OTHER, "/help", timeout=30.0)
+    waited = time.perf_counter() - start
+    answered = [m for m in h.emulator.chat_messages(person) if m.message_id > mark]
+    return waited, len(answered)
 
 
 async def test_a_flood_is_slowed_and_others_are_not(harness: Harness) -> None:
@@ -42,25 +39,22 @@ async def test_a_flood_is_slowed_and_others_are_not(harness: Harness) -> None:
     await d.settle()
     await d.say(CALM, "hello")  # the crisis screen reads its lexicon on first use
     # the baseline: the other person waits behind a few messages from someone calm
-    behind_calm = await _behind(h, CALM, CALM_BURST)
+    behind_calm, _ = await _behind(h, CALM, CALM_BURST)
     await d.settle()
     mark = h.emulator.mark(FLOODER)
-    behind_flood = await _behind(h, FLOODER, FLOOD)  # queued behind the whole flood
+    behind_flood, flood_answered = await _behind(h, FLOODER, FLOOD)  # queued behind the flood
     await d.settle()
     received = [m.text for m in h.emulator.chat_messages(FLOODER) if m.message_id > mark]
     assert received.count(t("fallback.flood")) == 1
     # the burst (and what trickled back in meanwhile) answered, one kind word, the rest let pass
     assert 5 < len(received) < 12 + 1 + 10
-    # the baseline is a few milliseconds: one pause of the machine would dominate a ratio to
-    # it, so it counts as at least BASELINE_FLOOR
-    ratio = behind_flood / max(behind_calm, BASELINE_FLOOR)
-    # unthrottled, 300 messages would delay the other ~FLOOD / CALM_BURST = 37 times as long
-    # as the baseline; held back, about twice (a ratio in one run, so a loaded machine shifts
-    # both sides; the bound only catches a flood that is no longer held back)
-    assert ratio < 20, (behind_calm, behind_flood)
+    # by the time the other person was answered, the flooder had been sent no more than the
+    # burst, the kind word and the trickle: the rest were let pass. A count, not a time: the
+    # waits are only printed, as a loaded machine stretches them.
+    assert flood_answered < 12 + 1 + 10
     print(
         f"behind {CALM_BURST} calm messages {behind_calm * 1000:.0f} ms, "
-        f"behind a flood of {FLOOD} {behind_flood * 1000:.0f} ms, x{ratio:.1f}"
+        f"behind a flood of {FLOOD} {behind_flood * 1000:.0f} ms ({flood_answered} answered)"
     )
 
 
