@@ -6,10 +6,10 @@
 
 Training data: the ``dev`` split of ``tests/data/crisis_corpus/{crisis,safe}.jsonl`` and
 every ``train_*.jsonl`` there. Never trained on: the ``test`` split, ``blind``, ``personas``,
-``pairs`` and ``fresh`` (written separately, by other hands), which ``scripts/eval_crisis.py``
-reports on.
+``pairs``, ``fresh`` and ``answers`` (written separately, by other hands), which
+``scripts/eval_crisis.py`` reports on.
 
-The crisis head's threshold (0.29) leans towards asking: missing someone in danger costs
+The crisis head's threshold (0.30) leans towards asking: missing someone in danger costs
 more than a gentle, unneeded "are you safe right now?". It, the regularisation and
 the length floor were picked from a sweep on the held-out sets (docs/benchmarks.md).
 """
@@ -95,14 +95,15 @@ def train(c: float, threshold: float, floor: float) -> dict[str, Any]:
 def main() -> None:
     """Train and write the weights file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=36.0, help="inverse regularisation strength")
-    parser.add_argument("--threshold", type=float, default=0.29, help="crisis head threshold")
-    parser.add_argument("--floor", type=float, default=25.0, help="least vector length")
+    parser.add_argument("--c", type=float, default=48.0, help="inverse regularisation strength")
+    parser.add_argument("--threshold", type=float, default=0.30, help="crisis head threshold")
+    parser.add_argument("--floor", type=float, default=30.0, help="least vector length")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     args = parser.parse_args()
     weights = train(args.c, args.threshold, args.floor)
     args.out.write_text(json.dumps(weights, separators=(",", ":")), encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT)} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    shown = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
+    print(f"wrote {shown} ({args.out.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The crisis screen on labelled messages it was never tuned or trained on.
 
-Four held-out sets. ``blind`` was written by other hands, separately from everything the
+Five held-out sets. ``blind`` was written by other hands, separately from everything the
 screen learned from, with the kinds and proportions of the independent set the screen
 is judged on: it must meet that bar (95% of crisis messages caught, at most 10% false
 alarms). ``test`` is harder than real traffic (every safe kind in it is a trap kind, in
@@ -8,7 +8,9 @@ equal numbers) and ``personas`` is eight messages each from 100 imagined people'
 their floors stop the screen from getting worse while it is short of the bar there.
 ``fresh`` (400) was written later, again separately and with the independent set's kinds,
 and never looked at message by message: the most honest estimate, just short of the bar
-on false alarms, so it too has a floor.
+on false alarms, so it too has a floor. ``answers`` (300) are answers to the bot's own
+questions (what is weighing on you, what a friend would hear, a safety plan's steps), 45 of
+them showing danger: a kind reply must not be met with "are you safe right now?".
 """
 
 from __future__ import annotations
@@ -19,13 +21,12 @@ from bot.core.crisis_screen import screen_text
 from tests.support.crisis_corpus import Item, split
 
 # (least recall, most false alarms); personas: ordinary weeks of 100 people, mostly safe.
-# The aim on test is 95% caught; settings that reached it there also asked "are you safe?"
-# of short answers to the bot's own questions ("pretty good I think"), so test is held at
-# what the shipped weights catch (docs/benchmarks.md).
+# answers has only 45 crisis messages: 95% allows two misses (docs/benchmarks.md).
 BAR = {
+    "answers": (0.95, 0.10),
     "blind": (0.95, 0.08),
     "fresh": (0.95, 0.11),
-    "test": (0.94, 0.09),
+    "test": (0.95, 0.09),
     "personas": (0.97, 0.09),
 }
 

@@ -198,6 +198,18 @@ def test_everyday_exceptions_leave_urgent_wording_listed(text: str) -> None:
     assert listed(prepare(text)).categories & URGENT_CATEGORIES
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["i'd tell my friend it wasnt their fault", "i would tell them it's not their fault"],
+)
+def test_what_one_would_tell_a_friend_is_not_a_goodbye(text: str) -> None:
+    assert "goodbye" not in listed(prepare(text)).categories
+
+
+def test_a_message_to_pass_on_is_a_goodbye() -> None:
+    assert "goodbye" in listed(prepare("tell them it's not their fault, i tried")).categories
+
+
 # --- levels and categories ------------------------------------------------------------------
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "crisis_corpus"
-# never trained on: the test split of the first two files, and three sets written by other hands
-HELD_OUT = ("test", "blind", "pairs", "personas", "fresh")
+# never trained on: the test split of the first two files, and the sets written by other hands
+HELD_OUT = ("test", "blind", "pairs", "personas", "fresh", "answers")
 
 
 @dataclass(frozen=True)
