@@ -30,7 +30,7 @@ from scipy.sparse import diags  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from bot.core.crisis_screen.model import HEADS, WEIGHTS_FILE, features  # noqa: E402
+from bot.core.crisis_screen.model import HEADS, WEIGHTS_FILE, features, pack  # noqa: E402
 from bot.core.crisis_screen.rules import listed, prepare  # noqa: E402
 from tests.support.crisis_corpus import Item, split  # noqa: E402
 
@@ -77,18 +77,21 @@ def train(c: float, threshold: float, floor: float) -> dict[str, Any]:
         coefs.append(model.coef_[0])
         intercepts.append(round(float(model.intercept_[0]), 5))
     idf = vectorizer.idf_
-    table = {
-        feature: [round(float(idf[i]), 4)] + [round(float(w[i]), 4) for w in coefs]
-        for feature, i in sorted(vectorizer.vocabulary_.items())
-    }
-    print(f"trained on {len(rows)} messages, {len(table)} n-grams")
+    names = sorted(vectorizer.vocabulary_)
+    numbers = [vectorizer.vocabulary_[name] for name in names]
+    columns = [idf, *coefs]
+    print(f"trained on {len(rows)} messages, {len(names)} n-grams")
     return {
         "heads": list(HEADS),
         "trained_on": len(rows),
         "intercepts": intercepts,
         "thresholds": [round(threshold, 4), 0.5, 0.5, 0.5],
         "floor": floor,
-        "table": table,
+        "features": "\n".join(names),
+        "columns": {
+            name: pack(round(float(column[i]), 4) for i in numbers)
+            for name, column in zip(("idf", *HEADS), columns, strict=True)
+        },
     }
 
 

@@ -10,13 +10,15 @@ my brother, won't need it") while the lexicon keeps the well-known phrases certa
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
@@ -121,51 +123,35 @@ def _word_features(word: str) -> Iterator[str]:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """Per n-gram number: its idf and its weight for each head (C arrays of doubles)."""
+
+    idf: array[float]
+    crisis: array[float]
+    urgent: array[float]
+    others: array[float]
+    someone_else: array[float]
+
+
+@dataclass(frozen=True)
 class Model:
-    """Per n-gram: its idf and one weight per head; per head an intercept and a threshold.
+    """Numbered n-grams with their idf and weights; per head an intercept and a threshold.
 
     ``floor`` is the least length a message's tf-idf vector is divided by: a reply of two
     words ("i think so") is not blown up to the weight of a paragraph, so evidence has to
     add up before the model speaks.
     """
 
-    table: dict[str, list[float]]
+    ids: dict[str, int]
+    columns: Columns
     intercepts: tuple[float, ...]
     thresholds: tuple[float, ...]
     floor: float
-    _words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-
-    def known_features(self, normalised: str, listed: Iterable[str] = ()) -> list[str]:
-        """``features`` restricted to those with weights, in the same order (cached per word)."""
-        table, words_seen = self.table, self._words
-        out = [
-            f for signal in listed if (f := "r " + signal) in table for _ in range(_LISTED_WEIGHT)
-        ]
-        previous = None
-        for word in _WORD.findall(normalised):
-            if previous is not None and (pair := "b " + previous + " " + word) in table:
-                out.append(pair)
-            previous = word
-            own = words_seen.get(word)
-            if own is None:
-                own = tuple(f for f in _word_features(word) if f in table)
-                if len(words_seen) >= _WORD_CACHE:
-                    words_seen.clear()
-                words_seen[word] = own
-            out += own
-        return out
-
-    @cached_property
-    def columns(self) -> _Columns:
-        """The table as numbered columns (built on first use)."""
-        ids = {feature: number for number, feature in enumerate(self.table)}
-        idf, crisis, urgent, others, someone_else = zip(*self.table.values(), strict=True)
-        return _Columns(ids, idf, crisis, urgent, others, someone_else)
+    _words: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def feature_ids(self, normalised: str, listed: Iterable[str] = ()) -> list[int]:
-        """``known_features`` as column numbers, in the same order."""
-        columns = self.columns
-        ids, words_seen = columns.ids, columns.words
+        """The numbers of ``features`` that have weights, in the same order (cached per word)."""
+        ids, words_seen = self.ids, self._words
         out = [
             i
             for signal in listed
@@ -187,28 +173,41 @@ class Model:
         return out
 
 
-@dataclass(frozen=True)
-class _Columns:
-    """Per feature number: its idf and its weight for each head."""
+def pack(values: Iterable[float]) -> str:
+    """A column as the weights file stores it: little-endian doubles, base64."""
+    column = array("d", values)
+    if sys.byteorder == "big":
+        column.byteswap()
+    return base64.b64encode(column.tobytes()).decode("ascii")
 
-    ids: dict[str, int]
-    idf: tuple[float, ...]
-    crisis: tuple[float, ...]
-    urgent: tuple[float, ...]
-    others: tuple[float, ...]
-    someone_else: tuple[float, ...]
-    words: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+def _unpack(packed: str, size: int) -> array[float]:
+    column = array("d")
+    column.frombytes(base64.b64decode(packed))
+    if sys.byteorder == "big":
+        column.byteswap()
+    if len(column) != size:
+        raise ValueError(f"crisis model column of {len(column)} weights, expected {size}")
+    return column
 
 
 @once
 def load_model() -> Model:
-    """The shipped weights (read once, then cached)."""
+    """The shipped weights (read once, then cached).
+
+    The file holds the n-grams as one string and each column as packed doubles, so loading
+    makes no Python object per weight (as a table of lists did, 28 MiB of them).
+    """
     with WEIGHTS_FILE.open(encoding="utf-8") as fh:
         raw = cast(dict[str, Any], json.load(fh))
     if tuple(raw["heads"]) != HEADS:
         raise ValueError(f"crisis model heads {raw['heads']!r}, expected {HEADS!r}")
+    names = cast(str, raw["features"]).split("\n")
+    packed = cast(dict[str, str], raw["columns"])
+    columns = Columns(*(_unpack(packed[name], len(names)) for name in ("idf", *HEADS)))
     return Model(
-        table=cast(dict[str, list[float]], raw["table"]),
+        ids={name: number for number, name in enumerate(names)},
+        columns=columns,
         intercepts=tuple(raw["intercepts"]),
         thresholds=tuple(raw["thresholds"]),
         floor=float(raw["floor"]),
@@ -220,17 +219,16 @@ def scores(
 ) -> tuple[float, ...]:
     """The probability of each head for one normalised message."""
     model = model or load_model()
-    table, log = model.table, math.log
+    columns, log = model.columns, math.log
     norm = crisis = urgent = others = someone_else = 0.0
     # the same sums in the same order as one loop over the heads would make
-    for feature, count in Counter(model.known_features(normalised, listed)).items():
-        idf, w_crisis, w_urgent, w_others, w_someone_else = table[feature]
-        value = (1.0 + log(count)) * idf
+    for number, count in Counter(model.feature_ids(normalised, listed)).items():
+        value = (1.0 + log(count)) * columns.idf[number]
         norm += value * value
-        crisis += value * w_crisis
-        urgent += value * w_urgent
-        others += value * w_others
-        someone_else += value * w_someone_else
+        crisis += value * columns.crisis[number]
+        urgent += value * columns.urgent[number]
+        others += value * columns.others[number]
+        someone_else += value * columns.someone_else[number]
     scale = 1.0 / max(math.sqrt(norm), model.floor)
     return tuple(
         1.0 / (1.0 + math.exp(-(total * scale + bias)))
