@@ -38,6 +38,13 @@ def norm(text: str) -> str:
         ("su\u200bi\u200ccide", "suicide"),
         ("ѕuісіdе", "suicide"),  # Cyrillic look-alikes
         ("ｓｕｉｃｉｄｅ", "suicide"),  # full width
+        ("𝐤𝐢𝐥𝐥 𝐦𝐲𝐬𝐞𝐥𝐟", "kill myself"),  # mathematical bold
+        ("ɪ ᴡᴀɴᴛ ᴛᴏ ᴅɪᴇ", "i want to die"),  # small capitals
+        ("🅳🅸🅴", "die"),  # letters in black squares
+        ("🅓🅘🅔", "die"),  # letters in black circles
+        ("🇩🇮🇪", "die"),  # three regional-indicator letters
+        ("off to 🇳🇴", "off to"),  # two are a flag
+        ("k̶i̶l̶l̶ myself", "kill myself"),  # struck through
         ("suicidé", "suicide"),
         ("sucidal", "suicidal"),
         ("myslef", "myself"),

@@ -88,8 +88,15 @@ _HOMOGLYPHS = str.maketrans(
         "ς": "s",
         "σ": "o",
         "μ": "u",
+        # small capitals, as "fancy text" generators write them ("ɪ ᴡᴀɴᴛ ᴛᴏ ᴅɪᴇ")
+        **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijkmnopqrstuvwyz", strict=True)),
+        # letters in black circles and squares ("🅳🅸🅴"), which NFKC leaves alone
+        **{chr(first + n): chr(ord("a") + n) for first in (0x1F150, 0x1F170) for n in range(26)},
     }
 )
+# Three or more regional-indicator letters spell a word ("🇩🇮🇪"); two are a flag, left alone.
+_INDICATORS = re.compile("[\U0001f1e6-\U0001f1ff]{3,}")
+_INDICATOR_LETTERS = str.maketrans({chr(0x1F1E6 + n): chr(ord("a") + n) for n in range(26)})
 
 
 def _fold(text: str) -> str:
@@ -97,6 +104,7 @@ def _fold(text: str) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     text = _LAUGHTER.sub(" lol ", text).casefold().translate(_HOMOGLYPHS)
     if not text.isascii():
+        text = _INDICATORS.sub(lambda run: run.group().translate(_INDICATOR_LETTERS), text)
         text = _NON_ASCII.sub(_unaccented, text)
     return _APOSTROPHES.sub("", text)
 
