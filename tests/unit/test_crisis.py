@@ -293,6 +293,11 @@ POSITIVES = [
     "je veux en finir",
     "Quero morrer",
     "Não quero mais viver",
+    "hoy me voy a quitar la vida",
+    "Voglio morire",
+    "ik wil dood",
+    "how many ibuprofen does it take to die",
+    "how much sertraline would it take",
 ]
 
 NEGATIVES = [
