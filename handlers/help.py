@@ -13,13 +13,17 @@ from bot.ui import keyboards
 from bot.ui.callbacks import Prefix
 from bot.ui.commands import help_text
 from bot.ui.texts import t
+from handlers import consent
 from handlers.safety import sos
 
 HUGE_TEXT = 1000  # characters; longer free text gets a word of acknowledgement
 
 
 async def show_help(exchange: Exchange) -> str:
-    """/help: what the bot can do."""
+    """/help: what the bot can do (before a yes to what is kept, followed by that question)."""
+    if exchange.user.consented_at is None:
+        await exchange.say(help_text(exchange.language))
+        return await consent.ask(exchange)
     await exchange.say(help_text(exchange.language), keyboards.menu(exchange.language))
     return UNCHANGED
 
@@ -107,5 +111,5 @@ def build_flow() -> FlowSpec:
         commands={"help": show_help},
         buttons={"urgent": sos, "help": show_help},
         keeps_pause=True,
-        open_before_consent=frozenset({"urgent"}),
+        open_before_consent=frozenset({"urgent", "help"}),
     )

@@ -46,6 +46,19 @@ async def test_not_now_stores_nothing_and_sos_still_works(harness: Harness) -> N
     assert await _row_count(h) == 0
 
 
+async def test_help_before_a_yes_says_what_the_bot_does_then_asks(harness: Harness) -> None:
+    h = harness
+    h.emulator.add_user(USER)
+    mark = h.emulator.mark(USER)
+    h.emulator.send_text(USER, "/help")
+    help_page, ask = await h.replies(USER, 2, after=mark)
+    assert "/break" in help_page.text and "/sos" in help_page.text
+    assert h.emulator.buttons(help_page) == []  # its menu would only lead to the question
+    assert "need your yes" in ask.text
+    assert [label for label, _ in h.emulator.buttons(ask)][0] == "I agree"
+    assert await _row_count(h) == 0
+
+
 async def test_tell_me_more_shows_the_privacy_page_then_agreeing_starts(harness: Harness) -> None:
     h = harness
     h.emulator.add_user(USER, first_name="Noor")
