@@ -85,7 +85,7 @@ async def danger_seen(exchange: Exchange, screen: Screen, held_text: str | None)
             safety_keyboards.are_you_safe(hit.id, exchange.language),
         )
         return
-    text = format_concern(country, exchange.language, variant=hit.id)
+    text = format_concern(country, exchange.language, variant=hit.id, indirect=screen.indirect)
     await exchange.say(text, safety_keyboards.are_you_safe(hit.id, exchange.language))
 
 

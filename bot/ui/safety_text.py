@@ -91,11 +91,17 @@ def format_danger_now(
     return _join(blocks, lines, tail)
 
 
-def format_concern(country: str | None, language: str | None = None, variant: int = 0) -> str:
-    """A warm word, the emergency number in one line, and the question: are you safe?"""
+def format_concern(
+    country: str | None, language: str | None = None, variant: int = 0, indirect: bool = False
+) -> str:
+    """A warm word, the emergency number in one line, and the question: are you safe?
+
+    When no listed wording named a danger (``indirect``), the warm word says the bot is
+    checking in rather than naming the person's pain: it may be wrong.
+    """
     return "\n\n".join(
         [
-            t("safety.concern", language, variant=variant),
+            t("safety.concern_check" if indirect else "safety.concern", language, variant=variant),
             _emergency(country, language, "safety.concern_emergency"),
             t("safety.ask", language),
         ]

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.app import build_flows
+from bot.core.crisis_screen import screen_text
 from bot.logs import configure_logging
 from bot.storage import safety as safety_store
 from bot.storage.models import Break, Conversation, ScreenHit, User
@@ -89,6 +90,25 @@ async def test_concern_in_a_break_pauses_it_and_resumes_at_the_same_step(harness
     hits = await _hits(h)
     assert [(x.level, x.place, x.answer) for x in hits] == [("concern", "break.difficulty", "okay")]
     assert hits[0].held_text is None  # handed back to the break, not kept twice
+
+
+async def test_words_only_the_model_reads_as_danger_get_a_gentle_check_in(
+    harness: Harness,
+) -> None:
+    h = harness
+    await onboard(h, USER)
+    indirect = "my mums meds are in the bathroom cabinet and i've been counting them"
+    assert screen_text(indirect).indirect  # no listed wording: the learned model saw it
+    checking = await h.say(USER, indirect)
+    assert "check in with you" in checking.text and "painful" not in checking.text
+    assert checking.text.endswith("Are you safe right now?") and "112" in checking.text
+    assert [label for label, _ in h.emulator.buttons(checking)] == ANSWERS
+    await h.tap(USER, "I'm okay, let's go on")
+    h.clock.advance(minutes=30)  # past the short reminder's window
+    assert not screen_text(CONCERN).indirect
+    warm = await h.say(USER, CONCERN)  # listed wording: the warm word names what was heard
+    assert "check in with you" not in warm.text
+    assert warm.text.endswith("Are you safe right now?")
 
 
 async def test_struggling_shows_lines_grounding_and_the_way_back(harness: Harness) -> None:

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 URGENT_CATEGORIES = frozenset({"attempt", "danger_from_others", "someone_else_now"})
 FROM_OTHERS_CATEGORIES = frozenset({"danger_from_others", "abuse"})
+# what the learned model alone reports, when no listed wording names a kind of danger
+INDIRECT = "indirect"
 
 
 class Level(StrEnum):
@@ -32,6 +34,11 @@ class Screen:
     def from_others(self) -> bool:
         """Whether the danger comes from another person (abuse, threats, stalking, assault)."""
         return bool(self.categories & FROM_OTHERS_CATEGORIES)
+
+    @property
+    def indirect(self) -> bool:
+        """Whether only the learned model saw signs of danger, in no listed wording."""
+        return self.categories == {INDIRECT}
 
 
 def screen_of(categories: frozenset[str]) -> Screen:

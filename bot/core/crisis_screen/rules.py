@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.crisis_screen.findings import Findings, listed, listed_passages
 from bot.core.crisis_screen.lexicon import load_lexicon
 from bot.core.crisis_screen.normalise import normalise
-from bot.core.crisis_screen.result import URGENT_CATEGORIES, Screen, screen_of
+from bot.core.crisis_screen.result import INDIRECT, URGENT_CATEGORIES, Screen, screen_of
 from bot.core.crisis_screen.verdicts import verdict
 
 __all__ = ["listed", "passages", "prepare", "screen_text", "warm"]
@@ -29,7 +29,7 @@ def learned(prepared: str, found: Findings) -> set[str]:
         return {"someone_else_now" if heads["someone_else"] else "attempt"}
     if heads["others"]:
         return {"abuse"}
-    return {"someone_else" if heads["someone_else"] else "indirect"}
+    return {"someone_else" if heads["someone_else"] else INDIRECT}
 
 
 def passages(prepared: str, size: int = PASSAGE) -> list[str]:
