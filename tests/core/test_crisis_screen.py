@@ -247,6 +247,10 @@ def test_urgent_categories(text: str, category: str) -> None:
     [
         ("I want to kill myself", "ideation"),
         ("everyone would be better off without me", "burden"),
+        ("i dont see the point anymore", "vague"),
+        ("i just want to end my suffering", "vague"),
+        ("i keep driving really fast hoping i crash", "passive"),
+        ("i havent eaten in days, i want to waste away", "passive"),
         ("been saving up my pills", "plan_means"),
         ("this is goodbye, please take care of my cat for me", "goodbye"),
         ("I wish I could go to sleep and never wake up", "passive"),
@@ -257,6 +261,19 @@ def test_concern_categories(text: str, category: str) -> None:
     screen = screen_text(text)
     assert screen.level is Level.CONCERN
     assert category in screen.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i dont see the point of this meeting",
+        "i want to end this suffering for my dog, the vet comes monday",
+        "im at peace with my decision to quit my job",
+        "none of this will matter in ten years, its just an exam",
+    ],
+)
+def test_everyday_uses_of_those_phrases_are_not_listed(text: str) -> None:
+    assert not listed(prepare(text)).categories
 
 
 def test_screen_truthiness_and_from_others() -> None:
