@@ -6,7 +6,7 @@
 
 Training data: the ``dev`` split of ``tests/data/crisis_corpus/{crisis,safe}.jsonl`` and
 every ``train_*.jsonl`` there. Never trained on: the ``test`` split, ``blind``, ``personas``,
-``pairs``, ``fresh`` and ``answers`` (written separately, by other hands), which
+``pairs``, ``fresh``, ``fresh2`` and ``answers`` (written separately, by other hands), which
 ``scripts/eval_crisis.py`` reports on.
 
 The crisis head's threshold (0.30) leans towards asking: missing someone in danger costs

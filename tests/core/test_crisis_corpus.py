@@ -1,6 +1,6 @@
 """The crisis screen on labelled messages it was never tuned or trained on.
 
-Five held-out sets. ``blind`` was written by other hands, separately from everything the
+Six held-out sets. ``blind`` was written by other hands, separately from everything the
 screen learned from, with the kinds and proportions of the independent set the screen
 is judged on: it must meet that bar (95% of crisis messages caught, at most 10% false
 alarms). ``test`` is harder than real traffic (every safe kind in it is a trap kind, in
@@ -11,6 +11,8 @@ and never looked at message by message: the most honest estimate, just short of 
 on false alarms, so it too has a floor. ``answers`` (300) are answers to the bot's own
 questions (what is weighing on you, what a friend would hear, a safety plan's steps), 45 of
 them showing danger: a kind reply must not be met with "are you safe right now?".
+``fresh2`` (300) was written last of all, after every setting was chosen, with the kinds and
+proportions of the independent set, and read only as totals per kind: it holds the bar.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ BAR = {
     "answers": (0.95, 0.10),
     "blind": (0.95, 0.08),
     "fresh": (0.95, 0.11),
+    "fresh2": (0.95, 0.10),
     "test": (0.95, 0.09),
     "personas": (0.97, 0.09),
 }
