@@ -63,7 +63,17 @@ def main() -> None:
         "--show", choices=["dev", "train", "fresh"], help="list misses and false alarms"
     )
     args = parser.parse_args()
-    for name in ("dev", "train", "test", "blind", "pairs", "personas", "fresh", "answers", "fresh2"):
+    for name in (
+        "dev",
+        "train",
+        "test",
+        "blind",
+        "pairs",
+        "personas",
+        "fresh",
+        "answers",
+        "fresh2",
+    ):
         items = split(name)
         if items:
             report(name, items, show=args.show == name)
