@@ -248,6 +248,10 @@ def test_urgent_categories(text: str, category: str) -> None:
         ("I want to kill myself", "ideation"),
         ("everyone would be better off without me", "burden"),
         ("i dont see the point anymore", "vague"),
+        ("you're pathetic, everyone would be better off without you", "burden"),  # the critic
+        ("nobody would miss you if you were gone", "burden"),
+        ("you should just kill yourself", "ideation"),
+        ("i want to die my hair is falling out", "ideation"),
         ("i just want to end my suffering", "vague"),
         ("i keep driving really fast hoping i crash", "passive"),
         ("i havent eaten in days, i want to waste away", "passive"),
@@ -267,6 +271,9 @@ def test_concern_categories(text: str, category: str) -> None:
     "text",
     [
         "i dont see the point of this meeting",
+        "i want to die my hair pink",
+        "we'd all be better off without you being this stressed, take a holiday",
+        "you should just end it with him, hes awful",
         "i want to end this suffering for my dog, the vet comes monday",
         "im at peace with my decision to quit my job",
         "none of this will matter in ten years, its just an exam",
