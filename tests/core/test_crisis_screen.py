@@ -226,6 +226,7 @@ def test_a_message_to_pass_on_is_a_goodbye() -> None:
         ("I took 30 paracetamol", "attempt"),
         ("i'm standing on the ledge", "attempt"),
         ("he's banging on the door and threatening to kill me", "danger_from_others"),
+        ("he hit me again and i'm scared he'll do worse tonight", "danger_from_others"),
         ("my friend just swallowed a bunch of pills", "someone_else_now"),
         ("my friend isnt moving", "someone_else_now"),
         ("my brother is not breathing", "someone_else_now"),
@@ -248,6 +249,7 @@ def test_urgent_categories(text: str, category: str) -> None:
         ("I want to kill myself", "ideation"),
         ("everyone would be better off without me", "burden"),
         ("i dont see the point anymore", "vague"),
+        ("he hit me last night", "abuse"),  # harm in the past: asked, not urgent
         ("you're pathetic, everyone would be better off without you", "burden"),  # the critic
         ("nobody would miss you if you were gone", "burden"),
         ("you should just kill yourself", "ideation"),

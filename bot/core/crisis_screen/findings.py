@@ -24,6 +24,8 @@ _NORMALISED = b"abcdefghijklmnopqrstuvwxyz0123456789 ,.\n"
 # Categories that say what the writer intends; with a time they become a plan with a date.
 INTENT = frozenset({"ideation", "plan_means", "goodbye"})
 TIMED = INTENT | {"self_harm", "passive", "vague"}
+# Harm from another person; tonight or right now, it is danger from them now.
+FROM_OTHERS = frozenset({"abuse"})
 
 
 @dataclass
@@ -170,20 +172,24 @@ def _sentences(pattern: Anchored, message: _Message, within: set[int]) -> list[s
 
 
 def _timed(message: _Message, lexicon: Lexicon) -> None:
-    """Intent with a time: a set date is a plan, tonight or right now is an attempt."""
-    within = {number for number, found in enumerate(message.found) if TIMED & found.categories}
+    """Intent with a time: a set date is a plan, tonight or right now is an attempt; harm
+    from another person tonight or right now is danger from them now."""
+    watched = TIMED | FROM_OTHERS
+    within = {number for number, found in enumerate(message.found) if watched & found.categories}
     if not within:
         return
     imminent_at = _sentences(lexicon.imminent, message, within)
     when_at = _sentences(lexicon.when, message, within)
     for found, imminent, when in zip(message.found, imminent_at, when_at, strict=True):
         when |= imminent
-        for category in TIMED & found.categories:
+        for category in watched & found.categories:
             sentences = found.sentences[category]
-            if _near(sentences, when):
+            if category in TIMED and _near(sentences, when):
                 found.categories.add("timing")
             if category in INTENT and _near(sentences, imminent):
                 found.categories.add("attempt")
+            if category in FROM_OTHERS and _near(sentences, imminent):
+                found.categories.add("danger_from_others")
 
 
 def _spaced(text: str) -> bool:
