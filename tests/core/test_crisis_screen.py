@@ -250,6 +250,8 @@ def test_urgent_categories(text: str, category: str) -> None:
         ("everyone would be better off without me", "burden"),
         ("i dont see the point anymore", "vague"),
         ("he hit me last night", "abuse"),  # harm in the past: asked, not urgent
+        ("he forces me to have sex", "abuse"),
+        ("he's been hurting me", "abuse"),
         ("you're pathetic, everyone would be better off without you", "burden"),  # the critic
         ("nobody would miss you if you were gone", "burden"),
         ("you should just kill yourself", "ideation"),
