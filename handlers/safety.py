@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from bot.core.crisis_screen import Level, Screen
+from bot.core.crisis_screen.result import FROM_OTHERS_CATEGORIES
 from bot.flow import UNCHANGED, ConversationMoved, Exchange, FlowSpec
 from bot.storage import safety as safety_store
 from bot.storage.models import ScreenHit
@@ -29,7 +30,6 @@ from handlers.common import user_country
 log = logging.getLogger(__name__)
 
 REPEAT_WINDOW = timedelta(minutes=10)  # within this, a concern gets a short reminder instead
-_FROM_OTHERS = {"abuse", "danger_from_others"}
 
 
 async def _pause(exchange: Exchange, hit: ScreenHit) -> None:
@@ -94,7 +94,7 @@ def _danger_text(exchange: Exchange, hit: ScreenHit) -> str:
     return format_danger_now(
         user_country(exchange),
         exchange.language,
-        from_others=bool(categories & _FROM_OTHERS),
+        from_others=bool(categories & FROM_OTHERS_CATEGORIES),
         someone_else="someone_else_now" in categories,
     )
 

@@ -25,7 +25,7 @@ _NORMALISED = b"abcdefghijklmnopqrstuvwxyz0123456789 ,.\n"
 INTENT = frozenset({"ideation", "plan_means", "goodbye"})
 TIMED = INTENT | {"self_harm", "passive", "vague"}
 # Harm from another person; tonight or right now, it is danger from them now.
-FROM_OTHERS = frozenset({"abuse"})
+HARM_BY_OTHERS = frozenset({"abuse"})
 
 
 @dataclass
@@ -174,7 +174,7 @@ def _sentences(pattern: Anchored, message: _Message, within: set[int]) -> list[s
 def _timed(message: _Message, lexicon: Lexicon) -> None:
     """Intent with a time: a set date is a plan, tonight or right now is an attempt; harm
     from another person tonight or right now is danger from them now."""
-    watched = TIMED | FROM_OTHERS
+    watched = TIMED | HARM_BY_OTHERS
     within = {number for number, found in enumerate(message.found) if watched & found.categories}
     if not within:
         return
@@ -188,7 +188,7 @@ def _timed(message: _Message, lexicon: Lexicon) -> None:
                 found.categories.add("timing")
             if category in INTENT and _near(sentences, imminent):
                 found.categories.add("attempt")
-            if category in FROM_OTHERS and _near(sentences, imminent):
+            if category in HARM_BY_OTHERS and _near(sentences, imminent):
                 found.categories.add("danger_from_others")
 
 
