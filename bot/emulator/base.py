@@ -157,6 +157,11 @@ class EmulatorBase:
         self.webhook_url = ""  # set: updates are posted there instead of polled
         self.webhook_secret: str | None = None
         self.webhook_posts = 0  # answered 2xx
+        # set (spread_webhook): posts go round-robin to these, as a reverse proxy spreads them
+        self.webhook_targets: tuple[str, ...] = ()
+        self.webhook_posts_by_target: dict[str, int] = {}
+        self.webhook_delivered: list[tuple[str, JsonDict]] = []  # (target, update) when spread
+        self._in_flight: set[int] = set()  # update ids being posted to a target now
         self.webhook_failures = 0
         self._pusher: threading.Thread | None = None
 

@@ -112,6 +112,9 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         tg_user = update.effective_user
         assert tg_user is not None
         async with context.services.sessions() as session:
+            if context.services.settings.webhook is not None:
+                # any instance may get any update: a person's updates wait for each other
+                await conversations.hold_person(session, telegram_id=tg_user.id)
             # one round trip: the person, their conversation and the record it is about
             user, found, record = await conversations.get_person_and_conversation(
                 session, telegram_id=tg_user.id, records=self.records

@@ -24,6 +24,31 @@ class PersonAndConversation(NamedTuple):
     record: SQLModel | None
 
 
+# the first key of each person's lock ("kbpr"); two-key advisory locks never meet the
+# one-key locks of the sending turn and the migrations
+PERSON_LOCK_SPACE = 0x6B627072
+
+
+def person_lock_key(telegram_id: int) -> int:
+    """A person's id folded into the second (signed 32-bit) key of their lock."""
+    folded = (telegram_id ^ (telegram_id >> 32)) & 0xFFFFFFFF
+    return folded - (1 << 32) if folded >= 1 << 31 else folded
+
+
+async def hold_person(session: AsyncSession, *, telegram_id: int) -> None:
+    """Take the person's turn until the transaction ends (PostgreSQL; SQLite needs none).
+
+    Several instances may each get one of a person's updates at the same moment; the
+    second waits here until the first has committed, then reads what it left, as updates
+    on one instance wait for each other (``PerPersonOrder``). Two people whose ids fold to
+    the same key only wait for each other a moment.
+    """
+    if together.dialect_name(session) != "postgresql":
+        return
+    key = person_lock_key(telegram_id)
+    await session.exec(select(sa.func.pg_advisory_xact_lock(PERSON_LOCK_SPACE, key)))
+
+
 async def get_person_and_conversation(
     session: AsyncSession,
     *,
