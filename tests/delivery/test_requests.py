@@ -146,3 +146,65 @@ async def test_no_answer_within_the_read_timeout_is_timed_out() -> None:
 
 def _text(text: str) -> RequestData:
     return RequestData([RequestParameter("text", text, None)])
+
+
+class RecordingProxy:
+    """A local HTTP proxy that answers every request itself and keeps its request line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.server: asyncio.Server | None = None
+
+    @property
+    def address(self) -> str:
+        assert self.server is not None
+        host, port = self.server.sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        self.lines.append(head.split(b"\r\n", 1)[0].decode())
+        answer = b'{"ok": true, "result": true}'
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            + f"Content-Length: {len(answer)}\r\n\r\n".encode()
+            + answer
+        )
+        await writer.drain()
+        writer.close()
+
+
+async def test_requests_go_through_the_proxy_the_environment_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy = RecordingProxy()
+    await proxy.start()
+    monkeypatch.setenv("HTTP_PROXY", proxy.address)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    url = "http://api.telegram.example/botTOKEN/getMe"
+    async with running(1) as request:
+        for _ in range(2):
+            assert await request.do_request(url, "POST") == (200, b'{"ok": true, "result": true}')
+    assert proxy.lines == [f"POST {url} HTTP/1.1"] * 2
+    assert proxy.server is not None
+    proxy.server.close()
+
+
+async def test_no_proxy_for_the_servers_no_proxy_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = RecordingProxy()
+    await proxy.start()
+    server = HoldingServer()
+    monkeypatch.setenv("HTTP_PROXY", proxy.address)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with running(1, server) as request:
+        sent = asyncio.create_task(request.post(server.url, request_data=_text("hi")))
+        await server.wait_until(1)
+        await server.let_one_go()
+        answer = await asyncio.wait_for(sent, WAIT)
+    assert answer == {"echo": "hi"} and proxy.lines == []  # straight to the server
+    assert proxy.server is not None
+    proxy.server.close()
