@@ -330,3 +330,56 @@ def test_kind_words_to_oneself_are_not_asked_about(text: str) -> None:
 )
 def test_kind_words_do_not_hide_danger_around_them(text: str) -> None:
     assert screen_text(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["imgoingtokillmyself", "imgonnakillmyself", "soitsfinallyoverandiwanttodie"]
+)
+def test_risk_phrases_run_together_inside_one_long_word(text: str) -> None:
+    assert screen_text(text).level == "concern"
+
+
+@pytest.mark.parametrize("text", ["overwhelmingly", "unbelievablyexhausted"])
+def test_long_ordinary_words_are_left_alone(text: str) -> None:
+    assert not screen_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i only cause problems for everyone around me", "burden"),
+        ("everything feels so heavy and i don't want to carry it another day", "passive"),
+    ],
+)
+def test_burden_and_not_facing_another_day(text: str, category: str) -> None:
+    assert category in screen_text(text).categories
+
+
+@pytest.mark.parametrize(
+    "text", ["i cause problems for everyone at work lol", "i don't want to do this job another day"]
+)
+def test_their_everyday_counterparts(text: str) -> None:
+    assert not screen_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was suicidal as a teenager but therapy really helped, i'm 30 now and happy",
+        "my brother overdosed years ago, he's alive and sober now",
+    ],
+)
+def test_recovery_told_with_now_is_not_danger_now(text: str) -> None:
+    assert screen_text(text).level != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to die now",
+        "ive taken the pills now",
+        "im fine now but i have the pills ready for tonight",
+    ],
+)
+def test_now_and_tonight_still_make_danger_urgent(text: str) -> None:
+    assert screen_text(text).level == "urgent"

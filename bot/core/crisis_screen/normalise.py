@@ -149,6 +149,10 @@ def _join_spaced(vocabulary: Vocabulary) -> Callable[[re.Match[str]], str]:
     return join
 
 
+_RUN_TOGETHER = 12  # letters from which an unknown token may hide a risk phrase
+_COMPOUND = 8  # letters of the shortest run-together phrase looked for inside one
+
+
 def _unstretch(token: str, vocabulary: Vocabulary) -> str:
     """ "dieeee" -> "die", "killll" -> "kill", "sooo" -> "so"."""
     single = _STRETCH.sub(r"\1", token)
@@ -161,7 +165,31 @@ def _unstretch(token: str, vocabulary: Vocabulary) -> str:
 def _fix_token(token: str, vocabulary: Vocabulary) -> str:
     if _STRETCH.search(token):
         token = _unstretch(token, vocabulary)
-    return vocabulary.correct(token)
+    fixed = vocabulary.correct(token)
+    if fixed == token and len(token) >= _RUN_TOGETHER and token.isalpha():
+        return _split_run_together(token, vocabulary)
+    return fixed
+
+
+@cache
+def _compounds(vocabulary: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """Run-together risk phrases the vocabulary spells out ("killmyself"), longest first."""
+    found = [
+        (joined, spelt)
+        for joined, spelt in vocabulary.spellings.items()
+        if " " in spelt and " " not in joined and len(joined) >= _COMPOUND
+    ]
+    return tuple(sorted(found, key=lambda pair: -len(pair[0])))
+
+
+def _split_run_together(token: str, vocabulary: Vocabulary) -> str:
+    """A long unknown token holding a run-together risk phrase, the phrase spelt out:
+    "imgoingtokillmyself" -> "imgoingto kill myself"."""
+    for joined, spelt in _compounds(vocabulary):
+        before, found, after = token.partition(joined)
+        if found:
+            return " ".join(part for part in (before, spelt, after) if part)
+    return token
 
 
 @cache
