@@ -349,6 +349,7 @@ def test_long_ordinary_words_are_left_alone(text: str) -> None:
     [
         ("i only cause problems for everyone around me", "burden"),
         ("everything feels so heavy and i don't want to carry it another day", "passive"),
+        ("i should just get out of everyone's way for good", "burden"),
     ],
 )
 def test_burden_and_not_facing_another_day(text: str, category: str) -> None:
