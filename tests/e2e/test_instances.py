@@ -50,9 +50,8 @@ class Instances:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            with self.emu._cond:
-                queued = bool(self.emu._updates)
-                posted = dict(self.emu.webhook_posts_by_target)
+            queued = bool(self.emu.pending_updates())
+            posted = dict(self.emu.webhook_posts_by_target)
             done = [
                 await self.finished(url) == posted.get(f"{url}/telegram", 0)
                 for url in self.urls
