@@ -195,6 +195,8 @@ def build_application(
         .concurrent_updates(PerPersonOrder(observe=metrics.observe_update))
         # Bot API calls on aiohttp, at most BOT_API_CONNECTIONS in flight, the rest in turn
         .request(AiohttpRequest(settings.bot_api_connections))
+        # and getUpdates on a connection of its own (long polling holds it)
+        .get_updates_request(AiohttpRequest(1))
         .post_init(_starter(settings, flows, clock or SystemClock(), name))
         .post_shutdown(_stop)
         .build(),

@@ -10,6 +10,7 @@ responses in C. At most ``connections`` requests are in flight; the rest wait in
 from __future__ import annotations
 
 import ssl
+from urllib.parse import urlencode
 
 import aiohttp
 import certifi
@@ -102,7 +103,7 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method,
                 url,
-                data=_form(fields, files) if files else fields,
+                data=_form(fields, files) if files else _urlencoded(fields),
                 timeout=timeout,
                 proxy=proxy,
                 proxy_auth=proxy_auth,
@@ -133,6 +134,15 @@ def _seconds(value: ODVInput[float], default: float) -> float:
     if isinstance(value, DefaultValue) or value is None:
         return default
     return float(value)
+
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def _urlencoded(fields: dict[str, str]) -> aiohttp.BytesPayload:
+    """The fields as a form body, without aiohttp's ``FormData`` (it makes a multipart writer
+    and a random boundary for every request, then throws them away)."""
+    return aiohttp.BytesPayload(urlencode(fields).encode(), content_type=FORM_TYPE)
 
 
 def _form(fields: dict[str, str], files: UploadFileDict) -> aiohttp.FormData:
