@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.availability import database_unavailable
 from bot.storage.encryption import Cipher, attach_cipher
+from bot.storage.sqlite_link import connector
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -82,10 +83,12 @@ def create_engine(
     if full.get_backend_name() == "sqlite":
         if full.database and full.database != ":memory:":
             Path(full.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {
-            "timeout": lock_wait_seconds,
-            "detect_types": sqlite3.PARSE_DECLTYPES,
-        }
+        # one trip to the connection's thread per statement (aiosqlite makes four)
+        kwargs["async_creator"] = connector(
+            full.database or ":memory:",
+            timeout=lock_wait_seconds,
+            detect_types=sqlite3.PARSE_DECLTYPES,
+        )
     else:
         lock_timeout = str(int(lock_wait_seconds * 1000))
         kwargs["connect_args"] = {"server_settings": {"lock_timeout": lock_timeout}}
