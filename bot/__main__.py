@@ -28,17 +28,7 @@ def main() -> int:
         return 2
 
 
-def _event_loop() -> None:
-    """Run on uvloop where it is installed; asyncio's own loop where it is not (Windows)."""
-    try:
-        import uvloop
-    except ImportError:
-        return
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-
-
 def _run(settings: Settings) -> int:
-    _event_loop()
     if settings.demo:
         from bot.demo import run_demo
 
