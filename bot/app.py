@@ -105,10 +105,11 @@ def build_flows() -> list[FlowSpec]:
     ]
 
 
-def delivery_senders(app: KBApplication) -> Mapping[str, Sender]:
-    """How each kind of scheduled delivery is sent: by the flow it belongs to."""
+def delivery_senders(app: KBApplication, *, paid: bool = False) -> Mapping[str, Sender]:
+    """How each kind of scheduled delivery is sent: by the flow it belongs to (the check-in
+    prompts as paid broadcasts when ``paid``; summaries read it from the settings)."""
     return {
-        DeliveryKind.CHECKIN: partial(checkin.send_prompt, app.bot),
+        DeliveryKind.CHECKIN: partial(checkin.send_prompt, app.bot, paid=paid),
         DeliveryKind.SUMMARY: partial(summary.send_scheduled_summary, app),
     }
 
@@ -244,7 +245,7 @@ def _starter(
         schedule_jobs(
             cast(KBApplication, app),
             {f.name: f for f in flows},
-            delivery_senders(cast(KBApplication, app)),
+            delivery_senders(cast(KBApplication, app), paid=settings.paid_broadcasts),
             dispatch_every=settings.dispatch_interval_seconds,
             retention=settings.retention_months is not None,
         )

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.context import BotContext, KBApplication
 from bot.core.schedule import months_before
-from bot.delivery.dispatch import Sender, dispatch_due
+from bot.delivery.dispatch import PAID_WAVE, WAVE, Sender, dispatch_due
 from bot.delivery.planning import plan_missing
 from bot.flow import FlowSpec, expire_conversations
 from bot.metrics import METRICS_KEY, Metrics
@@ -42,6 +42,7 @@ async def dispatch(context: BotContext, senders: Mapping[str, Sender]) -> None:
         now=services.clock.now,
         instance=services.instance,
         grace=timedelta(minutes=services.settings.checkin_grace_minutes),
+        wave=PAID_WAVE if services.settings.paid_broadcasts else WAVE,
     )
     if report.claimed:
         log.info("deliveries: %s", report.by_status)

@@ -185,8 +185,8 @@ async def not_now(exchange: Exchange) -> str:
     return UNCHANGED
 
 
-async def send_prompt(bot: Bot, claimed: ClaimedDelivery) -> int:
-    """Send one check-in prompt; returns its message id."""
+async def send_prompt(bot: Bot, claimed: ClaimedDelivery, *, paid: bool = False) -> int:
+    """Send one check-in prompt (as a paid broadcast when ``paid``); returns its message id."""
     message = await bot.send_message(
         chat_id=claimed.chat_id,
         text=t(
@@ -197,6 +197,7 @@ async def send_prompt(bot: Bot, claimed: ClaimedDelivery) -> int:
             scale=t("mood.scale", claimed.language),
         ),
         reply_markup=keyboards.checkin_prompt(claimed.id, claimed.language),
+        allow_paid_broadcast=paid or None,
     )
     return message.message_id
 

@@ -105,20 +105,34 @@ async def send_summary(
     pool: ProcessPool | None = None,
     *,
     log_secret: str,
+    paid: bool = False,
 ) -> int:
-    """Send a prepared summary (chart and caption, any rest after it); returns the first message id."""
+    """Send a prepared summary (chart and caption, any rest after it); returns the first
+    message id. ``paid``: as Telegram's paid broadcasts (a scheduled summary, when set)."""
     keyboard = _keyboard(prepared, language)
+    broadcast = paid or None
     if prepared.chart is None:
-        message = await bot.send_message(chat_id=chat_id, text=prepared.text, reply_markup=keyboard)
+        message = await bot.send_message(
+            chat_id=chat_id,
+            text=prepared.text,
+            reply_markup=keyboard,
+            allow_paid_broadcast=broadcast,
+        )
         return message.message_id
     caption, rest = split_caption(prepared.text, CAPTION_LIMIT)
     png = await prepared.render(pool)
     message = await bot.send_photo(
-        chat_id=chat_id, photo=png, caption=caption, reply_markup=None if rest else keyboard
+        chat_id=chat_id,
+        photo=png,
+        caption=caption,
+        reply_markup=None if rest else keyboard,
+        allow_paid_broadcast=broadcast,
     )
     if rest:
         try:
-            await bot.send_message(chat_id=chat_id, text=rest, reply_markup=keyboard)
+            await bot.send_message(
+                chat_id=chat_id, text=rest, reply_markup=keyboard, allow_paid_broadcast=broadcast
+            )
         except TelegramError as exc:
             # the chart has arrived: a retry of the whole delivery would send it twice
             log.warning("summary rest not sent to %s: %s", log_id(chat_id, log_secret), exc)
@@ -144,6 +158,7 @@ async def send_scheduled_summary(app: KBApplication, claimed: ClaimedDelivery) -
         claimed.language,
         services.charts,
         log_secret=services.settings.log_secret,
+        paid=services.settings.paid_broadcasts,
     )
 
 

@@ -5,6 +5,7 @@ Reproduce (from the repository root):
     .venv/bin/python scripts/bench_due_minute.py --people 100000 --instances 1 3
     .venv/bin/python scripts/bench_due_minute.py --people 3000 --budget --instances 1 3
     .venv/bin/python scripts/bench_due_minute.py --people 100000 --budget --window 3000
+    .venv/bin/python scripts/bench_due_minute.py --people 100000 --budget --paid --window 20000
 
 For each number of instances given (in turn, in the same run), on a fresh PostgreSQL
 database (``--postgres`` names the server; the benchmark creates a database of its own there
@@ -17,7 +18,8 @@ for each run and drops it at the end):
    answered 429) and knows every person;
 3. starts that many bot processes (``build_application``, ``post_init``, ``start``: the real
    dispatch job every ``--interval`` seconds, rate limiting on with ``--budget``, off
-   without), each on a clock that stands a minute before the due minute until all of them
+   without; with ``--paid``, ``PAID_BROADCASTS`` on: prompts as paid broadcasts, which the
+   emulator's flood control lets through at 1,000 a second), each on a clock that stands a minute before the due minute until all of them
    are up, then runs on from the due minute in real time. On PostgreSQL only the process
    holding the sending turn (an advisory lock, ``bot/storage/sending_turn.py``) sends;
 4. waits until every person has their prompt (or ``--window`` sends were made: with the
@@ -121,6 +123,7 @@ async def bot_process(config: dict[str, Any]) -> dict[str, Any]:
         chart_dir=Path(config["workdir"]) / config["name"],
         dispatch_interval_seconds=config["interval"],
         data_encryption_keys=(Secret(BENCH_KEY),),  # the key the seeding wrote with
+        paid_broadcasts=config["paid"],
     )
     started = time.perf_counter()
     app = build_application(
@@ -220,7 +223,7 @@ async def baseline_process(config: dict[str, Any]) -> dict[str, Any]:
             )
             with scheduled_sends():
                 try:
-                    await send_prompt(app.bot, claimed)
+                    await send_prompt(app.bot, claimed, paid=config["paid"])
                 except RetryAfter:  # still refused after the limiter's own retries
                     gave_up.append(index)
 
@@ -381,6 +384,7 @@ def measure(
         "workdir": str(workdir),
         "interval": args.interval,
         "budget": args.budget,
+        "paid": args.paid,
         "profile": args.profile,
         "concurrency": args.concurrency,
         "window": bool(args.window and args.window < args.people),
@@ -437,6 +441,8 @@ def measure(
 def report(args: argparse.Namespace, runs: list[dict[str, Any]]) -> None:
     """Print each run and the comparison."""
     mode = "send budget on (rate limiting, flood control 30/s)" if args.budget else "budget off"
+    if args.paid:
+        mode += ", paid broadcasts (1,000/s)"
     print(f"\n== {args.people:,} people due in one minute, PostgreSQL, {mode} ==")
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, dispatch every {args.interval} s"
@@ -515,6 +521,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000, help="people due in one minute")
     parser.add_argument("--instances", type=int, nargs="+", default=[1, 3], help="runs, in turn")
     parser.add_argument("--budget", action="store_true", help="rate limiting and flood control")
+    parser.add_argument("--paid", action="store_true", help="prompts as paid broadcasts")
     parser.add_argument("--window", type=int, help="stop after this many prompts")
     parser.add_argument("--baseline", type=int, default=10_000, help="bare sends for the ratio")
     parser.add_argument("--interval", type=float, default=1.0, help="dispatch job, seconds")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config.servers import MetricsServer, Webhook, metrics_settings, webhook_settings
-from bot.config.values import ConfigError, Secret, read_float, read_int
+from bot.config.values import ConfigError, Secret, read_flag, read_float, read_int
 
 __all__ = [
     "ConfigError",
@@ -49,6 +49,8 @@ class Settings:
     flood_per_minute: int = 60
     # Bot API requests in flight at once (the rest wait their turn; see bot/delivery/requests.py)
     bot_api_connections: int = 64
+    # scheduled sends as Telegram's paid broadcasts: up to 1,000 a second, for a fee in Stars
+    paid_broadcasts: bool = False
     # newest first: the first encrypts, every one decrypts (see scripts/rotate-key)
     data_encryption_keys: tuple[Secret, ...] = ()
     # entries older than this many months are deleted automatically (None: kept)
@@ -216,6 +218,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: Path | None =
         flood_burst=read_int(env, "FLOOD_BURST", 20, 1, 1000),
         flood_per_minute=read_int(env, "FLOOD_PER_MINUTE", 60, 0, 6000),
         bot_api_connections=read_int(env, "BOT_API_CONNECTIONS", 64, 1, 1024),
+        paid_broadcasts=read_flag(env, "PAID_BROADCASTS", False),
         chart_dir=Path(chart_dir) if chart_dir else Path("data/charts"),
         chart_workers=_chart_workers(env),
         retention_months=_retention(env),

@@ -59,3 +59,19 @@ def read_float(env: Mapping[str, str], name: str, default: float, low: float, hi
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off"}
+
+
+def read_flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """Yes or no from ``name`` (1/0, true/false, yes/no, on/off; ``default`` if unset)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _YES:
+        return True
+    if raw in _NO:
+        return False
+    raise ConfigError(f"{name} must be yes or no (1 or 0), got {raw!r}")

@@ -18,20 +18,17 @@ from bot.core.delivery_rules import retry_delay
 from bot.delivery.planning import is_paused
 from bot.delivery.rate_limits import scheduled_sends
 from bot.delivery.recording import (
-    RECORD_WAIT,
     SendOutcome,
     decided_slots,
     plan_after,
     record_outcomes,
 )
 from bot.delivery.requests import surely_unsent
-from bot.storage.availability import retrying
 from bot.storage.db import SessionFactory
 from bot.storage.deliveries import (
     ClaimedDelivery,
     DecidedSlot,
     claim_due,
-    mark_sending,
     release_leftover_claims,
 )
 from bot.storage.models import DeliveryKind, DeliveryStatus
@@ -43,6 +40,8 @@ MAX_ATTEMPTS = 5
 # deliveries marked as being sent at a time: at most this many are left uncertain when the
 # sender is killed (a wave is sent in about half a second at Telegram's 30 messages a second)
 WAVE = 16
+# with paid broadcasts (1,000 a second) a wave is the sends in flight (a sixteenth of a second)
+PAID_WAVE = 64
 
 
 # a weekly summary is still welcome hours late (and a busy Sunday evening can queue many charts)
@@ -161,77 +160,90 @@ async def dispatch_due(
     """Claim, send and record every due delivery (in batches), planning each person's next slot.
 
     Each batch is sent in waves of ``wave`` (at most ``concurrency`` at once): a wave is
-    marked as being sent, sent, and its outcomes recorded before the next starts. A sender
-    killed mid-batch so leaves one wave uncertain (never sent again) and the rest of the
-    batch claimed but untouched, which the next run sends (within the grace window).
+    marked as being sent in the transaction that records the outcomes of the one before,
+    then sent. A sender killed mid-batch so leaves one wave uncertain (never sent again)
+    and the rest of the batch claimed but untouched, which the next run sends (within the
+    grace window). A batch's next slots are planned while the next batch goes out.
     """
-    report = DispatchReport()
-    run = _Run(sessions, senders, now, instance, asyncio.Semaphore(concurrency))
-    uncertain: list[DecidedSlot] = []
-    for number in range(max_batches):
-        moment = now()
-        async with sessions() as session:
-            if number == 0:
-                _pending_again, uncertain = await release_leftover_claims(session)
-            claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
-            await session.commit()
-        await plan_after(sessions, uncertain, moment)  # their next slots, as for a send
-        uncertain = []
-        if not claimed:
-            break
-        report.claimed += len(claimed)
-        decided: dict[int, SendOutcome] = {}
-        for item in claimed:
-            reason = precheck(item, now=moment, grace=grace)
-            if reason is not None:
-                decided[item.id] = reason
-        to_send = [c for c in claimed if c.id not in decided]
-        # the ones not to send are recorded with the first wave
-        settled = [c for c in claimed if c.id in decided]
-        done: list[ClaimedDelivery] = []
-        for start in range(0, max(len(to_send), 1), wave):
-            settled += await run.send_wave(to_send[start : start + wave], decided)
-            await record_outcomes(sessions, settled, decided, now())
-            done += settled
-            settled = []
-        # the next slots once per batch (after a kill, start-up plans what was missed)
-        await plan_after(sessions, decided_slots(done, decided), now())
-        for item in done:
-            report.add(decided[item.id], item)
-    return report
+    run = _Run(sessions, senders, now, instance, asyncio.Semaphore(concurrency), grace, wave)
+    try:
+        for number in range(max_batches):
+            moment = now()
+            async with sessions() as session:
+                uncertain: list[DecidedSlot] = []
+                if number == 0:
+                    _pending_again, uncertain = await release_leftover_claims(session)
+                claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
+                await session.commit()
+            await plan_after(sessions, uncertain, moment)  # their next slots, as for a send
+            if not claimed:
+                break
+            await run.send_batch(claimed, moment)
+    finally:
+        await run.planned()
+    return run.report
 
 
 @dataclass
 class _Run:
-    """What sending the waves of one dispatch run needs."""
+    """What sending the batches of one dispatch run needs, and what it did."""
 
     sessions: SessionFactory
     senders: Mapping[str, Sender]
     now: Callable[[], datetime]
     instance: str
     limit: asyncio.Semaphore
+    grace: timedelta
+    wave: int
+    report: DispatchReport = field(default_factory=DispatchReport)
+    planning: asyncio.Task[None] | None = None
+
+    async def send_batch(self, claimed: Sequence[ClaimedDelivery], moment: datetime) -> None:
+        """Pre-check, send in waves, record, and start planning the next slots."""
+        self.report.claimed += len(claimed)
+        decided: dict[int, SendOutcome] = {}
+        for item in claimed:
+            reason = precheck(item, now=moment, grace=self.grace)
+            if reason is not None:
+                decided[item.id] = reason
+        to_send = [c for c in claimed if c.id not in decided]
+        # the ones not to send are recorded when the first wave starts
+        settled = [c for c in claimed if c.id in decided]
+        done: list[ClaimedDelivery] = []
+        waves = [to_send[start : start + self.wave] for start in range(0, len(to_send), self.wave)]
+        for upcoming in [*waves, []]:
+            mine = await record_outcomes(
+                self.sessions,
+                settled,
+                decided,
+                self.now(),
+                then_mark=[c.id for c in upcoming],
+                instance=self.instance,
+            )
+            done += settled
+            # a delivery no longer this instance's is left to its new owner
+            settled = await self.send_wave([c for c in upcoming if c.id in mine], decided)
+        await self.planned()  # the batch before's, so that one plans at a time
+        slots = decided_slots(done, decided)
+        self.planning = asyncio.create_task(plan_after(self.sessions, slots, self.now()))
+        for item in done:
+            self.report.add(decided[item.id], item)
+
+    async def planned(self) -> None:
+        """Wait for the next slots being planned, if any."""
+        planning, self.planning = self.planning, None
+        if planning is not None:
+            await planning
 
     async def send_wave(
         self, wave: Sequence[ClaimedDelivery], decided: dict[int, SendOutcome]
     ) -> list[ClaimedDelivery]:
-        """Mark the wave as being sent, send it; the deliveries sent (their outcomes in
-        ``decided``). A delivery no longer this instance's is left to its new owner."""
-        if not wave:
-            return []
-
-        async def mark() -> set[int]:
-            async with self.sessions() as session:
-                mine = await mark_sending(session, ids=[c.id for c in wave], instance=self.instance)
-                await session.commit()
-            return mine
-
-        mine = await retrying(mark, wait=RECORD_WAIT)
-        sending = [c for c in wave if c.id in mine]
+        """Send a wave marked as being sent; the deliveries sent (outcomes in ``decided``)."""
 
         async def send(item: ClaimedDelivery) -> tuple[int, SendOutcome]:
             async with self.limit:
                 return item.id, await _attempt(item, self.senders[item.kind], self.now())
 
-        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in sending)):
+        for delivery_id, outcome in await asyncio.gather(*(send(c) for c in wave)):
             decided[delivery_id] = outcome
-        return sending
+        return list(wave)

@@ -1,7 +1,8 @@
 """Recording what happened to sent deliveries, and planning each person's next slot.
 
-Outcomes are recorded a wave at a time, as soon as the wave is sent; the next slots of a
-whole batch are planned together once it is done (a few statements for the batch, see
+Outcomes are recorded a wave at a time, as soon as the wave is sent, in the transaction
+that marks the next wave as being sent; the next slots of a whole batch are planned
+together once it is done (a few statements for the batch, see
 ``bot/storage/delivery_batches.py``). Both wait for a locked or unreachable database
 (``RECORD_WAIT``): what was sent is worth recording late rather than not at all.
 """
@@ -18,7 +19,7 @@ from sqlmodel import col
 from bot.delivery.planning import plan_next_batch
 from bot.storage.availability import retrying
 from bot.storage.db import SessionFactory
-from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery, DecidedSlot
+from bot.storage.deliveries import SNOOZE_MARK, ClaimedDelivery, DecidedSlot, mark_sending
 from bot.storage.models import Delivery, DeliveryStatus, User
 
 # how long recording waits for a locked or unreachable database
@@ -42,10 +43,37 @@ async def record_outcomes(
     items: Sequence[ClaimedDelivery],
     outcomes: Mapping[int, SendOutcome],
     now: datetime,
-) -> None:
-    """Store each delivery's outcome (one executemany), and who blocked the bot."""
-    if not items:
-        return
+    *,
+    then_mark: Sequence[int] = (),
+    instance: str = "",
+) -> set[int]:
+    """Store each delivery's outcome (one executemany) and who blocked the bot; with
+    ``then_mark``, mark those claimed deliveries as being sent in the same transaction
+    (one commit for a wave's outcomes and the next wave's start). Returns the marked ids
+    still this ``instance``'s (only these may be sent)."""
+    rows, blocked = _outcome_rows(items, outcomes, now)
+    if not rows and not then_mark:
+        return set()
+
+    async def store() -> set[int]:
+        async with sessions() as session:
+            if rows:  # one executemany per shape of row, not one statement per delivery
+                await session.exec(sa.update(Delivery), params=rows)
+            if blocked:
+                await session.exec(
+                    sa.update(User).where(col(User.id).in_(blocked)).values(active=False)
+                )
+            mine = await mark_sending(session, ids=list(then_mark), instance=instance)
+            await session.commit()
+        return mine
+
+    return await retrying(store, wait=RECORD_WAIT)
+
+
+def _outcome_rows(
+    items: Sequence[ClaimedDelivery], outcomes: Mapping[int, SendOutcome], now: datetime
+) -> tuple[list[dict[str, object]], list[int]]:
+    """The rows that record these outcomes, and the people who blocked the bot."""
     rows: list[dict[str, object]] = []
     blocked: list[int] = []
     for item in items:
@@ -58,18 +86,7 @@ async def record_outcomes(
         rows.append(row)
         if outcome.deactivate_user:
             blocked.append(item.user_id)
-
-    async def store() -> None:
-        async with sessions() as session:
-            # one executemany per shape of row, not one statement per delivery
-            await session.exec(sa.update(Delivery), params=rows)
-            if blocked:
-                await session.exec(
-                    sa.update(User).where(col(User.id).in_(blocked)).values(active=False)
-                )
-            await session.commit()
-
-    await retrying(store, wait=RECORD_WAIT)
+    return rows, blocked
 
 
 def decided_slots(

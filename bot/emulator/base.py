@@ -153,6 +153,7 @@ class EmulatorBase:
         self._slow_faults: list[SlowFault] = []
         self._send_limit: int | None = None  # flood control: sends in any one second
         self._recent_sends: deque[float] = deque()
+        self._recent_paid: deque[float] = deque()  # paid broadcasts: a window of their own
         self._send_clock: Callable[[], float] = time.monotonic
         self.webhook_url = ""  # set: updates are posted there instead of polled
         self.webhook_secret: str | None = None

@@ -101,7 +101,7 @@ class RequestDispatch(FaultInjection):
                 self._record(method, params, None, dropped=True)
                 return None
             self._raise_injected_fault(canonical, params)
-            self._flood_control(canonical)
+            self._flood_control(canonical, params)
             handler = cast(_MethodHandler, getattr(self, f"_api_{canonical}"))
             result = handler(params, events)
             status, payload = 200, {"ok": True, "result": result}

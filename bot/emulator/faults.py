@@ -13,6 +13,7 @@ from bot.emulator.state import InjectedFault, NetworkFault, SlowFault, epoch
 
 # the calls Telegram's overall flood limit counts: messages sent
 FLOOD_COUNTED = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+PAID_PER_SECOND = 1000  # paid broadcasts, as the Bot API documents allow_paid_broadcast
 
 
 class FaultInjection(EmulatorBase):
@@ -32,6 +33,7 @@ class FaultInjection(EmulatorBase):
             self._send_limit = per_second
             self._send_clock = clock
             self._recent_sends.clear()
+            self._recent_paid.clear()
 
     def fail_next(
         self,
@@ -138,16 +140,22 @@ class FaultInjection(EmulatorBase):
                 fault.remaining -= 1
                 raise ApiError(fault.error_code, fault.description, fault.retry_after)
 
-    def _flood_control(self, method: str) -> None:
-        """Raise Telegram's 429 when this send would exceed the limit ``limit_sends`` set."""
+    def _flood_control(self, method: str, params: Mapping[str, object]) -> None:
+        """Raise Telegram's 429 when this send would exceed the limit ``limit_sends`` set.
+
+        Paid broadcasts (``allow_paid_broadcast``) count in a window of their own, of
+        ``PAID_PER_SECOND``, as Telegram allows them.
+        """
         if self._send_limit is None or method not in FLOOD_COUNTED:
             return
+        paid = params.get("allow_paid_broadcast") in (True, "true", "True")
+        limit = PAID_PER_SECOND if paid else self._send_limit
         with self._cond:
             now = self._send_clock()
-            recent = self._recent_sends
+            recent = self._recent_paid if paid else self._recent_sends
             while recent and now - recent[0] >= 1.0:
                 recent.popleft()
-            if len(recent) >= self._send_limit:
+            if len(recent) >= limit:
                 wait = max(1, math.ceil(recent[0] + 1.0 - now))
                 raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
             recent.append(now)

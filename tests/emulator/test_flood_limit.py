@@ -45,6 +45,21 @@ async def test_sends_beyond_the_limit_in_one_second_are_refused(
     assert [m.text for m in emu.chat_messages(USER)] == ["fine", "room again", "no limit"]
 
 
+async def test_paid_broadcasts_count_in_a_window_of_their_own(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    clock = HandClock()
+    emu.limit_sends(2, clock=clock)
+    await bot.send_message(USER, "one")
+    await bot.send_message(OTHER, "two")
+    for number in range(5):  # paid: beyond the free limit, within the same second
+        await bot.send_message(USER, f"paid {number}", allow_paid_broadcast=True)
+    with pytest.raises(RetryAfter):
+        await bot.send_message(USER, "free again, one too many")
+    assert emu.requests[-2].params.get("allow_paid_broadcast") is True
+    assert [m.text for m in emu.chat_messages(USER)] == ["one"] + [f"paid {n}" for n in range(5)]
+
+
 async def test_requests_can_be_recorded_without_their_bodies() -> None:
     with BotApiEmulator(keep_request_params=False) as emulator:
         emulator.add_user(USER)

@@ -199,6 +199,16 @@ def test_flood_control_settings() -> None:
         load_settings({"FLOOD_BURST": "0"})
 
 
+def test_paid_broadcasts_are_off_unless_asked_for() -> None:
+    assert load_settings({}).paid_broadcasts is False
+    assert load_settings({"PAID_BROADCASTS": ""}).paid_broadcasts is False
+    for yes in ("1", "true", "Yes", " on "):
+        assert load_settings({"PAID_BROADCASTS": yes}).paid_broadcasts is True
+    assert load_settings({"PAID_BROADCASTS": "0"}).paid_broadcasts is False
+    with pytest.raises(ConfigError, match="PAID_BROADCASTS"):
+        load_settings({"PAID_BROADCASTS": "please"})
+
+
 def test_how_long_a_message_waits_for_the_database() -> None:
     assert load_settings({}).database_wait_seconds == 20.0
     assert load_settings({"DATABASE_WAIT_SECONDS": "4.5"}).database_wait_seconds == 4.5
