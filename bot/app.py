@@ -31,6 +31,7 @@ from bot.core.crisis_screen.result import Screen
 from bot.core.flood import FloodGate
 from bot.core.once import once
 from bot.delivery.dispatch import Sender
+from bot.delivery.lean_bot import LeanBot
 from bot.delivery.planning import plan_missing
 from bot.delivery.rate_limits import ReplyFirstRateLimiter
 from bot.delivery.requests import AiohttpRequest
@@ -182,22 +183,24 @@ def build_application(
     name = instance or f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}"
 
     metrics = Metrics()  # this application's own registry
-    builder = ApplicationBuilder()
-    if rate_limit:
+    bot = LeanBot(
+        token,
+        base_url=the_settings.bot_base_url,
+        base_file_url=the_settings.bot_base_file_url,
+        # Bot API calls on aiohttp, at most BOT_API_CONNECTIONS in flight, the rest in turn
+        request=AiohttpRequest(settings.bot_api_connections),
+        # and getUpdates on a connection of its own (long polling holds it)
+        get_updates_request=AiohttpRequest(1),
         # answers to people at once, scheduled sends within Telegram's ~30/s that answers leave
-        builder = builder.rate_limiter(ReplyFirstRateLimiter(log_secret=settings.log_secret))
+        rate_limiter=ReplyFirstRateLimiter(log_secret=settings.log_secret) if rate_limit else None,
+    )
     app = cast(
         KBApplication,
-        builder.token(token)
-        .base_url(the_settings.bot_base_url)
-        .base_file_url(the_settings.bot_base_file_url)
+        ApplicationBuilder()
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
         # different people at once, each person's updates in order (state is per person)
         .concurrent_updates(PerPersonOrder(observe=metrics.observe_update))
-        # Bot API calls on aiohttp, at most BOT_API_CONNECTIONS in flight, the rest in turn
-        .request(AiohttpRequest(settings.bot_api_connections))
-        # and getUpdates on a connection of its own (long polling holds it)
-        .get_updates_request(AiohttpRequest(1))
         .post_init(_starter(settings, flows, clock or SystemClock(), name))
         .post_shutdown(_stop)
         .build(),

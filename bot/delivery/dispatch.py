@@ -163,23 +163,34 @@ async def dispatch_due(
     marked as being sent in the transaction that records the outcomes of the one before,
     then sent. A sender killed mid-batch so leaves one wave uncertain (never sent again)
     and the rest of the batch claimed but untouched, which the next run sends (within the
-    grace window). A batch's next slots are planned while the next batch goes out.
+    grace window). The next batch is claimed while one is sent, and a batch's next slots
+    are planned while the next batch goes out.
     """
     run = _Run(sessions, senders, now, instance, asyncio.Semaphore(concurrency), grace, wave)
+
+    async def claim(first: bool) -> tuple[list[ClaimedDelivery], datetime]:
+        moment = now()
+        async with sessions() as session:
+            uncertain: list[DecidedSlot] = []
+            if first:
+                _pending_again, uncertain = await release_leftover_claims(session)
+            claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
+            await session.commit()
+        await plan_after(sessions, uncertain, moment)  # their next slots, as for a send
+        return claimed, moment
+
+    upcoming = asyncio.create_task(claim(True))
     try:
-        for number in range(max_batches):
-            moment = now()
-            async with sessions() as session:
-                uncertain: list[DecidedSlot] = []
-                if number == 0:
-                    _pending_again, uncertain = await release_leftover_claims(session)
-                claimed = await claim_due(session, now=moment, instance=instance, limit=batch)
-                await session.commit()
-            await plan_after(sessions, uncertain, moment)  # their next slots, as for a send
+        for _number in range(max_batches):
+            claimed, moment = await upcoming
             if not claimed:
                 break
+            # the next batch is claimed while this one is sent (left unsent by a run that
+            # stops here, it is released by the next run's start)
+            upcoming = asyncio.create_task(claim(False))
             await run.send_batch(claimed, moment)
-    finally:
+    finally:  # nothing left running (an error in a claim ahead is the next run's to meet)
+        await asyncio.gather(upcoming, return_exceptions=True)
         await run.planned()
     return run.report
 
