@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import time
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -82,24 +83,22 @@ async def insert_slots(
         return set()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Delivery)
-        .values(
-            [
-                {
-                    "user_id": user_id,
-                    "kind": kind,
-                    "slot_key": slot.key,
-                    "due_at": slot.due_utc,
-                    "next_attempt_at": slot.due_utc,
-                    "status": DeliveryStatus.PENDING,
-                    "attempts": 0,
-                }
-                for user_id, kind, slot in slots
-            ]
-        )
-        .on_conflict_do_nothing()
-        .returning(col(Delivery.user_id), col(Delivery.kind))
-    )
-    result = await session.exec(statement)
+    table = cast(sa.Table, Delivery.__table__)  # type: ignore[attr-defined]
+    # one statement with many rows of parameters: SQLAlchemy sends them as multi-row
+    # INSERTs ("insertmanyvalues") from a statement compiled once, where a VALUES list
+    # built here was compiled afresh for every batch (about 0.1 s for 500 rows)
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.user_id, table.c.kind)
+    rows = [
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "slot_key": slot.key,
+            "due_at": slot.due_utc,
+            "next_attempt_at": slot.due_utc,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+        }
+        for user_id, kind, slot in slots
+    ]
+    result = await session.exec(statement, params=rows)
     return {(user_id, kind) for user_id, kind in result.all()}
