@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 
 from bot.emulator.records import RecordedRequest
 from tests.e2e.test_checkins import pending_checkin, set_schedule
+from tests.support.factories import create_ratings, local, user_by_telegram_id
 from tests.support.harness import Harness, onboard
 
 FIRST = 5100
@@ -77,3 +78,27 @@ async def test_without_the_setting_check_ins_keep_to_the_free_limit(harness: Har
     assert not any("allow_paid_broadcast" in r.params for r in sent)
     assert all(r.response_ok for r in sent)  # the budget kept under Telegram's limit
     assert busiest_second(sent) <= 30
+
+
+async def test_weekly_summaries_go_as_paid_broadcasts_when_set(harness: Harness) -> None:
+    h = harness  # Monday 23 November 2026
+    h.settings = replace(h.settings, paid_broadcasts=True)
+    await h.restart()
+    await onboard(h, FIRST, zone_label="Berlin")
+    async with h.session() as session:
+        user = await user_by_telegram_id(session, telegram_id=FIRST)
+        assert user.id is not None
+        # enough for a chart: four days of the week rated
+        ratings = [
+            (local(2026, 11, day, 10), value) for day, value in ((23, 5), (24, 3), (26, 7), (28, 8))
+        ]
+        await create_ratings(session, user_id=user.id, values=ratings)
+        await session.commit()
+    mark = len(h.emulator.requests)
+    h.clock.set(datetime(2026, 11, 29, 17, 0, tzinfo=UTC))  # Sunday 18:00 in Berlin
+    await h.dispatch()
+    (chart,) = [r for r in h.emulator.requests[mark:] if r.method == "sendPhoto"]
+    assert chart.response_ok and chart.params["chat_id"] == FIRST
+    assert chart.params.get("allow_paid_broadcast") is True
+    (shown,) = [m for m in h.emulator.chat_messages(FIRST) if m.photo is not None]
+    assert (shown.text or "").startswith("🌿 Your week")
