@@ -107,11 +107,11 @@ def build_flows() -> list[FlowSpec]:
 
 
 def delivery_senders(app: KBApplication, *, paid: bool = False) -> Mapping[str, Sender]:
-    """How each kind of scheduled delivery is sent: by the flow it belongs to (the check-in
-    prompts as paid broadcasts when ``paid``; summaries read it from the settings)."""
+    """How each kind of scheduled delivery is sent: by the flow it belongs to (as paid
+    broadcasts when ``paid``)."""
     return {
         DeliveryKind.CHECKIN: partial(checkin.send_prompt, app.bot, paid=paid),
-        DeliveryKind.SUMMARY: partial(summary.send_scheduled_summary, app),
+        DeliveryKind.SUMMARY: partial(summary.send_scheduled_summary, app, paid=paid),
     }
 
 

@@ -139,8 +139,11 @@ async def send_summary(
     return message.message_id
 
 
-async def send_scheduled_summary(app: KBApplication, claimed: ClaimedDelivery) -> int:
-    """Send one person's weekly summary of the 7 local days ending at its due time."""
+async def send_scheduled_summary(
+    app: KBApplication, claimed: ClaimedDelivery, *, paid: bool = False
+) -> int:
+    """Send one person's weekly summary of the 7 local days ending at its due time (as a
+    paid broadcast when ``paid``)."""
     services = cast(Services, app.bot_data[SERVICES_KEY])
     async with services.sessions() as session:  # read only, and closed before drawing
         prepared = await prepare_summary(
@@ -158,7 +161,7 @@ async def send_scheduled_summary(app: KBApplication, claimed: ClaimedDelivery) -
         claimed.language,
         services.charts,
         log_secret=services.settings.log_secret,
-        paid=services.settings.paid_broadcasts,
+        paid=paid,
     )
 
 

@@ -148,7 +148,7 @@ class FaultInjection(EmulatorBase):
         """
         if self._send_limit is None or method not in FLOOD_COUNTED:
             return
-        paid = params.get("allow_paid_broadcast") in (True, "true", "True")
+        paid = params.get("allow_paid_broadcast") is True  # decoded from the request
         limit = PAID_PER_SECOND if paid else self._send_limit
         with self._cond:
             now = self._send_clock()
