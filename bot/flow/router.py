@@ -32,6 +32,7 @@ from bot.flow.steps import StepRunner
 from bot.flow.undelivered import deliver
 from bot.storage import conversations, crud, sources
 from bot.storage.models import Conversation
+from bot.storage.sqlite_link import statements_on_loop
 from bot.ui import callbacks
 
 log = logging.getLogger(__name__)
@@ -94,11 +95,12 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
         services = context.services
         now = services.clock.now()
         try:  # the database part, tried again while the database is locked or out of reach
-            exchange = await patiently(
-                partial(self._stored, update, context, now),
-                notice=partial(one_moment_or_help, update, context, self.on_danger_unstored),
-                wait=services.settings.database_wait_seconds,
-            )
+            with statements_on_loop():  # one person's rows: on SQLite, no trips to its thread
+                exchange = await patiently(
+                    partial(self._stored, update, context, now),
+                    notice=partial(one_moment_or_help, update, context, self.on_danger_unstored),
+                    wait=services.settings.database_wait_seconds,
+                )
         except AnsweredWithoutDatabase:
             return
         if exchange is None:

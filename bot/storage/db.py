@@ -54,13 +54,12 @@ def async_url(url: str) -> str:
     raise ValueError(f"unsupported database backend {backend!r}")
 
 
-def _sqlite_pragmas(lock_wait_seconds: float) -> Callable[[Any, Any], None]:
+def _sqlite_pragmas() -> Callable[[Any, Any], None]:
     def pragmas(dbapi_connection: Any, _record: Any) -> None:
         # foreign keys off by default in SQLite; WAL lets readers and one writer work together
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_seconds * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")  # (the link sets the busy timeout)
         cursor.close()
 
     return pragmas
@@ -94,7 +93,7 @@ def create_engine(
         kwargs["connect_args"] = {"server_settings": {"lock_timeout": lock_timeout}}
     engine = create_async_engine(full, **kwargs)
     if full.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait_seconds))
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas())
     else:
         ping_when_idle(engine)
     attach_cipher(engine, Cipher(keys) if keys else None)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from bot.storage.availability import database_unavailable
 from bot.storage.db import create_engine
-from bot.storage.sqlite_link import Link
+from bot.storage.sqlite_link import Link, statements_on_loop
 from tests.support.harness import TEST_KEY
 
 
@@ -98,3 +98,89 @@ async def test_waiting_for_another_writer_leaves_the_event_loop_free(tmp_path: P
         await engine.dispose()
     assert database_unavailable(caught.value)  # "database is locked": tried again later
     assert ticks >= 10  # the loop ran on through the half-second busy wait
+
+
+async def _trips_of(
+    engine: sa.ext.asyncio.AsyncEngine, sql: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[tuple[object, ...]], int]:
+    """The rows of ``sql`` run inside ``statements_on_loop()``, and the trips it took."""
+    trips = 0
+    run = Link.run
+
+    async def counted(self: Link, function: object) -> object:
+        nonlocal trips
+        trips += 1
+        return await run(self, function)  # type: ignore[arg-type]
+
+    async with engine.connect() as connection:
+        await connection.execute(sa.text("SELECT 1"))  # the connection is open and set up
+        monkeypatch.setattr(Link, "run", counted)
+        with statements_on_loop():
+            rows = [tuple(row) for row in (await connection.execute(sa.text(sql))).all()]
+        monkeypatch.undo()
+    return rows, trips
+
+
+async def test_a_step_s_statement_runs_on_the_loop_with_no_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
+    try:
+        rows, trips = await _trips_of(engine, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch)
+    finally:
+        await engine.dispose()
+    assert rows == [(1, 2), (3, 4)]
+    assert trips == 0
+
+
+async def test_a_long_read_on_the_loop_is_handed_to_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
+    count = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+        "SELECT count(*), sum(i) FROM n"
+    )
+    try:
+        rows, trips = await _trips_of(engine, count, monkeypatch)
+    finally:
+        await engine.dispose()
+    assert rows == [(100_000, 5_000_050_000)]  # read whole, on the thread
+    assert trips == 1
+
+
+async def test_a_write_on_the_loop_waits_for_another_writer_on_the_thread(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kb.db"
+    engine = create_engine(f"sqlite:///{path}", keys=[TEST_KEY], lock_wait_seconds=5)
+    other = sqlite3.connect(path, isolation_level=None)
+    ticks = 0
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        other.execute("BEGIN IMMEDIATE")  # another process's write lock
+        other.execute("INSERT INTO t VALUES (1)")
+        released = asyncio.Event()
+
+        async def tick_then_release() -> None:
+            nonlocal ticks
+            while ticks < 10:  # the loop goes on while the write waits on the thread
+                ticks += 1
+                await asyncio.sleep(0.01)
+            other.execute("COMMIT")
+            released.set()
+
+        ticker = asyncio.create_task(tick_then_release())
+        with statements_on_loop():
+            async with engine.begin() as connection:
+                await connection.execute(sa.text("INSERT INTO t VALUES (2)"))
+        await asyncio.wait_for(released.wait(), timeout=5)
+        await ticker
+        async with engine.connect() as connection:
+            stored = (await connection.execute(sa.text("SELECT id FROM t ORDER BY id"))).all()
+    finally:
+        other.close()
+        await engine.dispose()
+    assert ticks == 10
+    assert [row[0] for row in stored] == [1, 2]  # written once the other writer was done
