@@ -11,7 +11,6 @@ persisted state only at start-up, so it cannot do this.)
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
@@ -34,8 +33,6 @@ from bot.storage import conversations, crud, sources
 from bot.storage.models import Conversation
 from bot.storage.sqlite_link import statements_on_loop
 from bot.ui import callbacks
-
-log = logging.getLogger(__name__)
 
 
 class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotContext, None]):
@@ -117,7 +114,6 @@ class FlowRouter(StepRunner, ConsentGate, FloodGuard, BaseHandler[Update, BotCon
             if context.services.settings.webhook is not None:
                 # any instance may get any update: a person's updates wait for each other
                 await conversations.hold_person(session, telegram_id=tg_user.id)
-            # one round trip: the person, their conversation and the record it is about
             user, found, record = await conversations.get_person_and_conversation(
                 session, telegram_id=tg_user.id, records=self.records
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -48,10 +49,15 @@ async def test_a_broken_constraint_is_an_integrity_error(tmp_path: Path) -> None
         await engine.dispose()
 
 
-async def test_a_statement_with_its_rows_is_one_trip_to_the_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
+async def _trips_of(
+    engine: sa.ext.asyncio.AsyncEngine,
+    sql: str,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    on_loop: bool,
+) -> tuple[list[tuple[object, ...]], int]:
+    """The rows of ``sql`` (inside ``statements_on_loop()`` if ``on_loop``), and the trips
+    to the connection's thread it took."""
     trips = 0
     run = Link.run
 
@@ -60,15 +66,26 @@ async def test_a_statement_with_its_rows_is_one_trip_to_the_thread(
         trips += 1
         return await run(self, function)  # type: ignore[arg-type]
 
+    async with engine.connect() as connection:
+        await connection.execute(sa.text("SELECT 1"))  # the connection is open and set up
+        monkeypatch.setattr(Link, "run", counted)
+        with statements_on_loop() if on_loop else contextlib.nullcontext():
+            rows = [tuple(row) for row in (await connection.execute(sa.text(sql))).all()]
+        monkeypatch.undo()
+    return rows, trips
+
+
+async def test_a_statement_with_its_rows_is_one_trip_to_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
     try:
-        async with engine.connect() as connection:
-            await connection.execute(sa.text("SELECT 1"))  # the connection is open and set up
-            monkeypatch.setattr(Link, "run", counted)
-            rows = (await connection.execute(sa.text("SELECT 1, 2 UNION SELECT 3, 4"))).all()
-            monkeypatch.undo()
+        rows, trips = await _trips_of(
+            engine, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch, on_loop=False
+        )
     finally:
         await engine.dispose()
-    assert [tuple(row) for row in rows] == [(1, 2), (3, 4)]
+    assert rows == [(1, 2), (3, 4)]
     assert trips == 1
 
 
@@ -100,33 +117,14 @@ async def test_waiting_for_another_writer_leaves_the_event_loop_free(tmp_path: P
     assert ticks >= 10  # the loop ran on through the half-second busy wait
 
 
-async def _trips_of(
-    engine: sa.ext.asyncio.AsyncEngine, sql: str, monkeypatch: pytest.MonkeyPatch
-) -> tuple[list[tuple[object, ...]], int]:
-    """The rows of ``sql`` run inside ``statements_on_loop()``, and the trips it took."""
-    trips = 0
-    run = Link.run
-
-    async def counted(self: Link, function: object) -> object:
-        nonlocal trips
-        trips += 1
-        return await run(self, function)  # type: ignore[arg-type]
-
-    async with engine.connect() as connection:
-        await connection.execute(sa.text("SELECT 1"))  # the connection is open and set up
-        monkeypatch.setattr(Link, "run", counted)
-        with statements_on_loop():
-            rows = [tuple(row) for row in (await connection.execute(sa.text(sql))).all()]
-        monkeypatch.undo()
-    return rows, trips
-
-
 async def test_a_step_s_statement_runs_on_the_loop_with_no_trip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
     try:
-        rows, trips = await _trips_of(engine, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch)
+        rows, trips = await _trips_of(
+            engine, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch, on_loop=True
+        )
     finally:
         await engine.dispose()
     assert rows == [(1, 2), (3, 4)]
@@ -142,7 +140,7 @@ async def test_a_long_read_on_the_loop_is_handed_to_the_thread(
         "SELECT count(*), sum(i) FROM n"
     )
     try:
-        rows, trips = await _trips_of(engine, count, monkeypatch)
+        rows, trips = await _trips_of(engine, count, monkeypatch, on_loop=True)
     finally:
         await engine.dispose()
     assert rows == [(100_000, 5_000_050_000)]  # read whole, on the thread
