@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.availability import database_unavailable
 from bot.storage.db import create_engine
@@ -50,14 +52,11 @@ async def test_a_broken_constraint_is_an_integrity_error(tmp_path: Path) -> None
 
 
 async def _trips_of(
-    engine: sa.ext.asyncio.AsyncEngine,
-    sql: str,
-    monkeypatch: pytest.MonkeyPatch,
-    *,
-    on_loop: bool,
+    tmp_path: Path, sql: str, monkeypatch: pytest.MonkeyPatch, *, on_loop: bool
 ) -> tuple[list[tuple[object, ...]], int]:
-    """The rows of ``sql`` (inside ``statements_on_loop()`` if ``on_loop``), and the trips
-    to the connection's thread it took."""
+    """The rows of ``sql`` on a new engine (inside ``statements_on_loop()`` if ``on_loop``),
+    and the trips to the connection's thread it took."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
     trips = 0
     run = Link.run
 
@@ -66,38 +65,52 @@ async def _trips_of(
         trips += 1
         return await run(self, function)  # type: ignore[arg-type]
 
-    async with engine.connect() as connection:
-        await connection.execute(sa.text("SELECT 1"))  # the connection is open and set up
-        monkeypatch.setattr(Link, "run", counted)
-        with statements_on_loop() if on_loop else contextlib.nullcontext():
-            rows = [tuple(row) for row in (await connection.execute(sa.text(sql))).all()]
-        monkeypatch.undo()
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))  # the connection is open and set up
+            monkeypatch.setattr(Link, "run", counted)
+            with statements_on_loop() if on_loop else contextlib.nullcontext():
+                rows = [tuple(row) for row in (await connection.execute(sa.text(sql))).all()]
+            monkeypatch.undo()
+    finally:
+        await engine.dispose()
     return rows, trips
+
+
+@contextlib.asynccontextmanager
+async def _another_writer(
+    tmp_path: Path, *, lock_wait_seconds: float
+) -> AsyncIterator[tuple[AsyncEngine, sqlite3.Connection]]:
+    """An engine on a file with table ``t``, and another process's connection holding the
+    file's write lock."""
+    path = tmp_path / "kb.db"
+    engine = create_engine(
+        f"sqlite:///{path}", keys=[TEST_KEY], lock_wait_seconds=lock_wait_seconds
+    )
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        other.execute("BEGIN IMMEDIATE")  # another process's write lock
+        yield engine, other
+    finally:
+        other.close()
+        await engine.dispose()
 
 
 async def test_a_statement_with_its_rows_is_one_trip_to_the_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
-    try:
-        rows, trips = await _trips_of(
-            engine, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch, on_loop=False
-        )
-    finally:
-        await engine.dispose()
+    rows, trips = await _trips_of(
+        tmp_path, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch, on_loop=False
+    )
     assert rows == [(1, 2), (3, 4)]
     assert trips == 1
 
 
 async def test_waiting_for_another_writer_leaves_the_event_loop_free(tmp_path: Path) -> None:
-    path = tmp_path / "kb.db"
-    engine = create_engine(f"sqlite:///{path}", keys=[TEST_KEY], lock_wait_seconds=0.5)
-    other = sqlite3.connect(path, isolation_level=None)
     ticks = 0
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
-        other.execute("BEGIN IMMEDIATE")  # another process's write lock
+    async with _another_writer(tmp_path, lock_wait_seconds=0.5) as (engine, _other):
 
         async def tick() -> None:
             nonlocal ticks
@@ -110,9 +123,6 @@ async def test_waiting_for_another_writer_leaves_the_event_loop_free(tmp_path: P
             async with engine.begin() as connection:
                 await connection.execute(sa.text("INSERT INTO t VALUES (1)"))
         ticker.cancel()
-    finally:
-        other.close()
-        await engine.dispose()
     assert database_unavailable(caught.value)  # "database is locked": tried again later
     assert ticks >= 10  # the loop ran on through the half-second busy wait
 
@@ -120,13 +130,9 @@ async def test_waiting_for_another_writer_leaves_the_event_loop_free(tmp_path: P
 async def test_a_step_s_statement_runs_on_the_loop_with_no_trip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
-    try:
-        rows, trips = await _trips_of(
-            engine, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch, on_loop=True
-        )
-    finally:
-        await engine.dispose()
+    rows, trips = await _trips_of(
+        tmp_path, "SELECT 1, 2 UNION SELECT 3, 4", monkeypatch, on_loop=True
+    )
     assert rows == [(1, 2), (3, 4)]
     assert trips == 0
 
@@ -134,15 +140,11 @@ async def test_a_step_s_statement_runs_on_the_loop_with_no_trip(
 async def test_a_long_read_on_the_loop_is_handed_to_the_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", keys=[TEST_KEY])
     count = (
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
         "SELECT count(*), sum(i) FROM n"
     )
-    try:
-        rows, trips = await _trips_of(engine, count, monkeypatch, on_loop=True)
-    finally:
-        await engine.dispose()
+    rows, trips = await _trips_of(tmp_path, count, monkeypatch, on_loop=True)
     assert rows == [(100_000, 5_000_050_000)]  # read whole, on the thread
     assert trips == 1
 
@@ -150,14 +152,8 @@ async def test_a_long_read_on_the_loop_is_handed_to_the_thread(
 async def test_a_write_on_the_loop_waits_for_another_writer_on_the_thread(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "kb.db"
-    engine = create_engine(f"sqlite:///{path}", keys=[TEST_KEY], lock_wait_seconds=5)
-    other = sqlite3.connect(path, isolation_level=None)
     ticks = 0
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(sa.text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
-        other.execute("BEGIN IMMEDIATE")  # another process's write lock
+    async with _another_writer(tmp_path, lock_wait_seconds=5) as (engine, other):
         other.execute("INSERT INTO t VALUES (1)")
         released = asyncio.Event()
 
@@ -177,8 +173,5 @@ async def test_a_write_on_the_loop_waits_for_another_writer_on_the_thread(
         await ticker
         async with engine.connect() as connection:
             stored = (await connection.execute(sa.text("SELECT id FROM t ORDER BY id"))).all()
-    finally:
-        other.close()
-        await engine.dispose()
     assert ticks == 10
     assert [row[0] for row in stored] == [1, 2]  # written once the other writer was done
